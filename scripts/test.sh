@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: engine, fixture images, registry, then type, lint, unit and
+# real-engine tests. This is what the README's test command and .ci/run run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f dist/rehearsa.mjs ] || npm run build
+bash scripts/engine-up.sh
+bash scripts/build-images.sh
+npm run typecheck
+npm run lint
+node scripts/run-tests.mjs all

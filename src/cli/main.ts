@@ -1,0 +1,101 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, RehearsaError } from '../errors.js';
+import { HistoryError } from '../history/history-error.js';
+import { registerHistoryCommands } from './history-commands.js';
+import { registerPolicyCommands } from './policy-commands.js';
+import { registerStackCommands } from './stack-commands.js';
+import { createContext, type CommandContext } from './context.js';
+import { integerOption } from './options.js';
+import { registerCleanupCommand } from './cleanup-command.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    the verdict passed
+  1    the verdict failed (each violated policy rule is printed)
+  2    invalid input: bad flags, unreadable or invalid compose file, unknown stack, unusable history database
+  3    the Docker engine is unreachable or unusable
+  130  interrupted (SIGINT/SIGTERM), after cleaning up`;
+
+/** Runs the CLI on `argv` and resolves to the process exit code; the only place errors become exit codes. */
+export async function runCli(argv: string[]): Promise<number> {
+  let exitCode: number = ExitCode.Passed;
+  let ctx: CommandContext | undefined;
+  const interrupt = new AbortController();
+  const program = new Command('rehearsa')
+    .description('Rehearse the restore of a Docker Compose stack in a sandbox: would it boot, with its data?')
+    .version(process.env.REHEARSA_VERSION ?? '0.1.0', '-v, --version')
+    .addOption(new Option('--timeout <seconds>', 'deadline for the whole rehearsal').argParser(integerOption(1, 86400)))
+    .option('--data-dir <dir>', 'where the history database lives (default $REHEARSA_HOME or $XDG_DATA_HOME/rehearsa)')
+    .option('--debug', 'print stack traces of errors')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'rehearsa: ')) });
+
+  const context = (): CommandContext => {
+    ctx ??= createContext(program.opts());
+    return ctx;
+  };
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  registerStackCommands(program, { context, setExit, signal: interrupt.signal });
+  registerHistoryCommands(program, { context, setExit, signal: interrupt.signal });
+  registerPolicyCommands(program, { context, setExit, signal: interrupt.signal });
+  registerCleanupCommand(program, { context, setExit, signal: interrupt.signal });
+  for (const cmd of program.commands) applyExitOverride(cmd);
+
+  const onSignal = (name: string) => {
+    if (interrupt.signal.aborted) {
+      process.stderr.write(`\nrehearsa: ${name} again, exiting now; remove leftovers with: rehearsa cleanup\n`);
+      process.exit(ExitCode.Interrupted);
+    }
+    process.stderr.write(`\nrehearsa: ${name} received, cleaning up (press Ctrl-C again to exit at once)\n`);
+    interrupt.abort(new Error(name));
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    exitCode = reportError(error, argv.includes('--debug'));
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    ctx?.close();
+  }
+  return exitCode;
+}
+
+function applyExitOverride(cmd: Command): void {
+  cmd.exitOverride();
+  cmd.showSuggestionAfterError();
+  cmd.configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'rehearsa: ')) });
+  for (const sub of cmd.commands) applyExitOverride(sub);
+}
+
+function reportError(error: unknown, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Help and version are "errors" only in commander's control flow; its own message is already printed.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return ExitCode.Passed;
+    }
+    if (error.code === 'commander.executeSubCommandAsync') return ExitCode.Passed;
+    return ExitCode.InvalidInput;
+  }
+  if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (error instanceof RehearsaError) {
+    const prefix = error.exitCode === ExitCode.Interrupted ? '' : 'rehearsa: ';
+    process.stderr.write(`${prefix}${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof HistoryError) {
+    process.stderr.write(`rehearsa: ${error.message}\n`);
+    return ExitCode.InvalidInput;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`rehearsa: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`);
+  return ExitCode.Internal;
+}

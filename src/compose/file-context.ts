@@ -1,0 +1,36 @@
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Issue } from '../model.js';
+
+/** Where a compose fragment came from: issues are attributed to `file`, relative paths resolve against `baseDir`. */
+export interface FileContext {
+  /** The file as shown in issues (relative to the cwd when below it, else absolute). */
+  file: string;
+  /** Absolute directory that relative paths in this fragment resolve against. */
+  baseDir: string;
+  /** Home directory used for `~` in host paths. */
+  home?: string;
+  /** Collected problems; loading never stops at the first one. */
+  issues: Issue[];
+}
+
+/** Records an error-severity issue at a dotted path. */
+export function report(ctx: FileContext, path: string, message: string): void {
+  ctx.issues.push({ file: ctx.file, path, message, severity: 'error' });
+}
+
+/** Records a warning at a dotted path. */
+export function warn(ctx: FileContext, path: string, message: string): void {
+  ctx.issues.push({ file: ctx.file, path, message, severity: 'warning' });
+}
+
+/** Absolute host path: `~` expands to the home directory, relative paths resolve against the fragment's base. */
+export function hostPath(ctx: FileContext, path: string): string {
+  if (path === '~' || path.startsWith('~/')) return join(ctx.home ?? '~', path.slice(1));
+  return isAbsolute(path) ? resolve(path) : resolve(ctx.baseDir, path);
+}
+
+/** A path as issues show it: relative to the cwd when below it, else absolute. */
+export function displayPath(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+}

@@ -1,0 +1,60 @@
+// Top-level `include`: each entry is loaded as its own project (own directory, own .env), then its resources
+// are imported; a resource the including file also defines differently is a conflict.
+import { dirname } from 'node:path';
+import { type FileContext, hostPath, report } from './file-context.js';
+import { deepEqual, isMapping, type Mapping } from './values.js';
+
+/** One `include` entry with every path absolute. */
+export interface IncludeSpec {
+  files: string[];
+  projectDir: string;
+  /** Undefined: the included project's own `.env`, when present. */
+  envFiles?: string[];
+}
+
+/** Parses `include` (string or `{path, project_directory, env_file}` entries), resolving paths against the file's base. */
+export function includeSpecs(value: unknown, ctx: FileContext): IncludeSpec[] {
+  if (!Array.isArray(value)) {
+    if (value !== undefined && value !== null) report(ctx, 'include', 'must be a list');
+    return [];
+  }
+  return value.flatMap((item, i) => {
+    const entry: Mapping = typeof item === 'string' ? { path: item } : isMapping(item) ? item : {};
+    const paths = toList(entry.path);
+    if (paths.length === 0) {
+      report(ctx, `include.${i}`, 'needs a path');
+      return [];
+    }
+    const files = paths.map((p) => hostPath(ctx, p));
+    const projectDir =
+      typeof entry.project_directory === 'string' ? hostPath(ctx, entry.project_directory) : dirname(files[0]!);
+    const envFiles = entry.env_file === undefined ? undefined : toList(entry.env_file).map((p) => hostPath(ctx, p));
+    return [{ files, projectDir, ...(envFiles ? { envFiles } : {}) }];
+  });
+}
+
+const IMPORTED_SECTIONS = ['services', 'networks', 'volumes', 'secrets', 'configs', 'models'] as const;
+
+/** Adds the included projects' resources to the model; identical duplicates are allowed, different ones are issues. */
+export function importResources(model: Mapping, included: readonly Mapping[], ctx: FileContext): Mapping {
+  const out: Mapping = { ...model };
+  for (const project of included) {
+    for (const section of IMPORTED_SECTIONS) {
+      const imported = project[section];
+      if (!isMapping(imported)) continue;
+      const target: Mapping = isMapping(out[section]) ? { ...(out[section] as Mapping) } : {};
+      for (const [name, resource] of Object.entries(imported)) {
+        if (Object.hasOwn(target, name) && !deepEqual(target[name], resource)) {
+          report(ctx, `${section}.${name}`, 'conflicts with imported resource');
+        } else target[name] = resource;
+      }
+      out[section] = target;
+    }
+  }
+  return out;
+}
+
+function toList(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}

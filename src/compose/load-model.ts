@@ -1,0 +1,180 @@
+// Per-file pipeline (read → parse → interpolate → check keys → canonicalise → include → extends) and the -f merge.
+import { dirname } from 'node:path';
+import type { Issue } from '../model.js';
+import { canonicalService } from './canonical.js';
+import { resolveExtends, type ServiceFile } from './extends.js';
+import { displayPath, type FileContext, hostPath, report } from './file-context.js';
+import { importResources, includeSpecs } from './include.js';
+import { interpolateTree, type Lookup } from './interpolate.js';
+import { checkKnownKeys } from './known-keys-check.js';
+import { mergeTrees } from './merge.js';
+import { envFileCandidates, layeredLookup, readEnvFiles } from './project-env.js';
+import type { Sources } from './read-sources.js';
+import { withinTag } from './tags.js';
+import { isMapping, type Mapping } from './values.js';
+import { parseYaml } from './yaml.js';
+
+/** Everything one load shares: sources, the interpolation environment and the collected problems. */
+export interface ModelEnv {
+  sources: Sources;
+  lookup: Lookup;
+  /** Shell variables, needed again for the env files of included projects. */
+  shell: Record<string, string | undefined>;
+  cwd: string;
+  home?: string;
+  issues: Issue[];
+  unset: Set<string>;
+  /** Parsed (not yet interpolated) files by absolute path; parsing does not depend on the environment. */
+  parsed: Map<string, unknown>;
+  /** Interpolated files for this environment, so a file extended many times is read once. */
+  interpolated: Map<string, Mapping | undefined>;
+  /** Files reached through `extends.file`, canonicalised once (their issues are reported once). */
+  extended: Map<string, ServiceFile | undefined>;
+  /** Files being included, outermost first, to stop include cycles. */
+  including: readonly string[];
+}
+
+/** Loads and merges the files of one project (all relative paths against `projectDir`); tags are gone afterwards. */
+export function loadModel(files: readonly string[], projectDir: string, env: ModelEnv): Mapping {
+  let merged: unknown;
+  for (const file of files) merged = mergeTrees(merged, loadFileModel(file, projectDir, env));
+  return isMapping(merged) ? merged : {};
+}
+
+/** Parses a file without interpolating it (cached; parse issues are reported once). */
+export function parseComposeFile(abs: string, env: Pick<ModelEnv, 'sources' | 'cwd' | 'issues' | 'parsed'>): unknown {
+  if (env.parsed.has(abs)) return env.parsed.get(abs);
+  const display = displayPath(abs, env.cwd);
+  const text = env.sources.readText(abs);
+  let doc: unknown;
+  if (text === undefined) env.issues.push({ file: display, message: 'compose file not found', severity: 'error' });
+  else {
+    const parsed = parseYaml(text, display);
+    env.issues.push(...parsed.issues);
+    doc = parsed.doc;
+    if (parsed.issues.length === 0 && (doc === null || doc === undefined)) {
+      env.issues.push({ file: display, message: 'empty compose file', severity: 'error' });
+    } else if (doc !== null && doc !== undefined && !isMapping(doc)) {
+      env.issues.push({ file: display, message: 'top level must be a mapping', severity: 'error' });
+      doc = undefined;
+    }
+  }
+  env.parsed.set(abs, doc);
+  return doc;
+}
+
+function readComposeFile(abs: string, env: ModelEnv): Mapping | undefined {
+  if (env.interpolated.has(abs)) return env.interpolated.get(abs);
+  const doc = parseComposeFile(abs, env);
+  let out: Mapping | undefined;
+  if (isMapping(doc)) {
+    const result = interpolateTree(doc, env.lookup, displayPath(abs, env.cwd));
+    env.issues.push(...result.issues);
+    for (const name of result.unset) env.unset.add(name);
+    out = isMapping(result.value) ? result.value : undefined;
+  }
+  env.interpolated.set(abs, out);
+  return out;
+}
+
+function contextFor(abs: string, baseDir: string, env: ModelEnv): FileContext {
+  return { file: displayPath(abs, env.cwd), baseDir, ...(env.home ? { home: env.home } : {}), issues: env.issues };
+}
+
+function loadFileModel(abs: string, baseDir: string, env: ModelEnv): Mapping {
+  const doc = readComposeFile(abs, env);
+  if (!doc) return {};
+  const ctx = contextFor(abs, baseDir, env);
+  checkKnownKeys(doc, ctx);
+  let model = canonicalModel(doc, ctx);
+  if (model.include !== undefined) {
+    const included = includeSpecs(model.include, ctx).map((spec) => {
+      const cycle = spec.files.find((f) => f === abs || env.including.includes(f));
+      if (cycle) {
+        report(ctx, 'include', `include cycle through ${displayPath(cycle, env.cwd)}`);
+        return {};
+      }
+      return loadIncluded(spec.files, spec.projectDir, spec.envFiles, [...env.including, abs], env);
+    });
+    delete model.include;
+    model = importResources(model, included, ctx);
+  }
+  if (isMapping(model.services)) {
+    const own: ServiceFile = { services: model.services, ctx };
+    model.services = resolveExtends(abs, own, (other) => extendedFile(other, env));
+  }
+  return model;
+}
+
+/** A file reached through `extends.file`: its relative paths resolve against its own directory. */
+function extendedFile(abs: string, env: ModelEnv): ServiceFile | undefined {
+  if (env.extended.has(abs)) return env.extended.get(abs);
+  const doc = readComposeFile(abs, env);
+  let file: ServiceFile | undefined;
+  if (doc) {
+    const ctx = contextFor(abs, dirname(abs), env);
+    checkKnownKeys(doc, ctx);
+    const services = canonicalModel(doc, ctx).services;
+    file = { services: isMapping(services) ? services : {}, ctx };
+  }
+  env.extended.set(abs, file);
+  return file;
+}
+
+function loadIncluded(
+  files: string[],
+  projectDir: string,
+  envFiles: string[] | undefined,
+  including: string[],
+  env: ModelEnv,
+): Mapping {
+  const candidates = envFiles
+    ? envFiles.map((path) => ({ path, required: true }))
+    : envFileCandidates(undefined, env.cwd, projectDir);
+  const own = readEnvFiles(candidates, env.shell, env.sources, env.cwd, env.issues);
+  const parent = env.lookup;
+  const child: ModelEnv = {
+    ...env,
+    // The including project's environment wins over the included project's own .env.
+    lookup: (name) => parent(name) ?? layeredLookup({}, own.values)(name),
+    interpolated: new Map(),
+    extended: new Map(),
+    including,
+  };
+  const model = loadModel(files, projectDir, child);
+  delete model.name;
+  return model;
+}
+
+const PATH_KEYS_OF_RESOURCES: Record<string, readonly string[]> = {
+  secrets: ['file'],
+  configs: ['file'],
+};
+
+/** Canonical services and absolute resource paths; everything else is kept for the project-wide stages. */
+function canonicalModel(doc: Mapping, ctx: FileContext): Mapping {
+  const out: Mapping = { ...doc };
+  if (isMapping(doc.services)) {
+    const services: Mapping = {};
+    for (const [name, service] of Object.entries(doc.services)) {
+      services[name] = withinTag(service, (inner) =>
+        isMapping(inner) ? canonicalService(inner, `services.${name}`, ctx) : inner,
+      );
+    }
+    out.services = services;
+  }
+  for (const [section, keys] of Object.entries(PATH_KEYS_OF_RESOURCES)) {
+    if (!isMapping(doc[section])) continue;
+    const resources: Mapping = {};
+    for (const [name, resource] of Object.entries(doc[section] as Mapping)) {
+      resources[name] = withinTag(resource, (inner) => {
+        if (!isMapping(inner)) return inner;
+        const copy: Mapping = { ...inner };
+        for (const key of keys) if (typeof copy[key] === 'string') copy[key] = hostPath(ctx, copy[key] as string);
+        return copy;
+      });
+    }
+    out[section] = resources;
+  }
+  return out;
+}

@@ -1,0 +1,159 @@
+// The compose loader: files → environment → project name → per-file pipeline and merge → profiles,
+// default network, dependencies, environments → the strict ComposeProject. Throws one InputError.
+import { dirname, resolve } from 'node:path';
+import { failOnIssues } from '../errors.js';
+import type { ComposeProject, Issue, Service } from '../model.js';
+import { checkDependencies, serviceDependencies } from './dependencies.js';
+import { displayPath, type FileContext } from './file-context.js';
+import { interpolateString, type Lookup } from './interpolate.js';
+import { loadModel, type ModelEnv, parseComposeFile } from './load-model.js';
+import { normaliseService } from './normalise-service.js';
+import { activeProfiles, isEnabled } from './profiles.js';
+import { envFileCandidates, layeredLookup, readEnvFiles } from './project-env.js';
+import { findProjectFiles } from './project-files.js';
+import { resolveProjectName } from './project-name.js';
+import { fileSources, type Sources } from './read-sources.js';
+import { checkReferences } from './references.js';
+import { normaliseNetworks, normaliseSecretsOrConfigs, normaliseVolumes } from './resources.js';
+import { resolveServiceEnvironment } from './service-environment.js';
+import { isMapping, type Mapping } from './values.js';
+
+export interface LoadOptions {
+  /** As given by the user (-f); [] = COMPOSE_FILE, else Compose's default file lookup from cwd. */
+  files: string[];
+  cwd: string;
+  /** The process environment (shell), highest precedence. */
+  env: Record<string, string | undefined>;
+  /** --env-file, replaces the project .env. */
+  envFiles?: string[];
+  /** --profile (adds to COMPOSE_PROFILES). */
+  profiles?: string[];
+  /** -p / --stack; an explicit name that breaks Compose's rule is an error. */
+  projectName?: string;
+}
+
+/** Loads compose files exactly as Docker Compose v2 would; throws InputError listing every problem. */
+export async function loadProject(options: LoadOptions): Promise<ComposeProject> {
+  return loadProjectFrom(options, fileSources());
+}
+
+/** loadProject over any Sources (the filesystem in production, fixtures in tests). */
+export function loadProjectFrom(options: LoadOptions, sources: Sources): ComposeProject {
+  const issues: Issue[] = [];
+  const cwd = resolve(options.cwd);
+  const shell = options.env;
+
+  // Without -f, the cwd's .env may name the files (COMPOSE_FILE); the project dir's .env then ranks below it.
+  const early =
+    options.files.length === 0
+      ? readEnvFiles(envFileCandidates(options.envFiles, cwd, cwd), shell, sources, cwd, issues)
+      : undefined;
+  const files = findProjectFiles(options.files, cwd, layeredLookup(shell, early?.values ?? {}), sources, issues);
+  failOnIssues(issues);
+  const projectDir = dirname(files[0]!);
+  const late =
+    early && (options.envFiles?.length || projectDir === cwd)
+      ? undefined
+      : readEnvFiles(envFileCandidates(options.envFiles, cwd, projectDir), shell, sources, cwd, issues);
+  const envLookup = layeredLookup(shell, early?.values ?? {}, late?.values ?? {});
+
+  const parsed = new Map<string, unknown>();
+  const reading = { sources, cwd, issues, parsed };
+  const name = resolveProjectName(
+    {
+      option: options.projectName,
+      environment: envLookup('COMPOSE_PROJECT_NAME'),
+      declared: declaredName(files, envLookup, (abs) => parseComposeFile(abs, reading)),
+      projectDir,
+    },
+    issues,
+  );
+  const lookup: Lookup = (variable) => (variable === 'COMPOSE_PROJECT_NAME' ? name : envLookup(variable));
+  const env: ModelEnv = {
+    ...reading,
+    lookup,
+    shell,
+    ...(shell.HOME ? { home: shell.HOME } : {}),
+    unset: new Set(),
+    interpolated: new Map(),
+    extended: new Map(),
+    including: [],
+  };
+  const model = loadModel(files, projectDir, env);
+  const ctx: FileContext = { file: displayPath(files[0]!, cwd), baseDir: projectDir, issues };
+
+  const defined = isMapping(model.services) ? (model.services as Record<string, Mapping>) : {};
+  const profiles = activeProfiles(options.profiles, lookup('COMPOSE_PROFILES'));
+  const enabled = Object.keys(defined).filter((s) => isEnabled(stringList(defined[s]!.profiles), profiles));
+  const withNetworks = addDefaultNetwork(model, enabled);
+
+  const services: Record<string, Service> = {};
+  for (const serviceName of enabled) {
+    const raw = (withNetworks.services as Record<string, Mapping>)[serviceName]!;
+    checkReferences(serviceName, raw, withNetworks, ctx);
+    const dependsOn = checkDependencies(
+      serviceName,
+      serviceDependencies(raw),
+      new Set(enabled),
+      new Set(Object.keys(defined)),
+      ctx,
+    );
+    const environment = resolveServiceEnvironment(serviceName, raw, lookup, sources, cwd, ctx);
+    services[serviceName] = normaliseService(serviceName, raw, { environment, dependsOn }, ctx);
+  }
+  failOnIssues(issues);
+
+  return {
+    name,
+    workingDir: projectDir,
+    files,
+    envFiles: [...(early?.files ?? []), ...(late?.files ?? [])],
+    activeProfiles: profiles,
+    services,
+    disabledServices: Object.keys(defined)
+      .filter((s) => !enabled.includes(s))
+      .sort(),
+    networks: normaliseNetworks(withNetworks.networks, name, ctx),
+    volumes: normaliseVolumes(model.volumes, name, ctx),
+    secrets: normaliseSecretsOrConfigs(model.secrets, 'secrets', name, ctx),
+    configs: normaliseSecretsOrConfigs(model.configs, 'configs', name, ctx),
+    unsetVariables: [...env.unset].sort(),
+    warnings: issues.filter((i) => i.severity === 'warning'),
+    extensions: Object.fromEntries(Object.entries(model).filter(([k]) => k.startsWith('x-'))),
+  };
+}
+
+/** The top-level `name:` of the last file declaring one, interpolated (Compose reads it before the full load). */
+function declaredName(files: readonly string[], lookup: Lookup, parse: (abs: string) => unknown): string | undefined {
+  let declared: string | undefined;
+  for (const file of files) {
+    const doc = parse(file);
+    if (!isMapping(doc) || typeof doc.name !== 'string') continue;
+    try {
+      declared = interpolateString(doc.name, lookup).value;
+    } catch {
+      // The full load reports the bad template at `name`.
+    }
+  }
+  return declared;
+}
+
+/** Services without `networks` and `network_mode` join `default`, which then exists at the top level. */
+function addDefaultNetwork(model: Mapping, enabled: readonly string[]): Mapping {
+  const services = { ...(model.services as Record<string, Mapping>) };
+  let used = false;
+  for (const name of enabled) {
+    const service = services[name]!;
+    if (service.networks === undefined && service.network_mode === undefined) {
+      services[name] = { ...service, networks: { default: {} } };
+      used = true;
+    } else if (isMapping(service.networks) && 'default' in service.networks) used = true;
+  }
+  const networks = isMapping(model.networks) ? { ...model.networks } : {};
+  if (used && !networks.default) networks.default = {};
+  return { ...model, services, networks };
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}

@@ -1,0 +1,57 @@
+// The interpolation environment: shell env over --env-file (or the .env files Compose reads by default).
+import { join, resolve } from 'node:path';
+import type { Issue } from '../model.js';
+import { parseDotenv } from './dotenv.js';
+import { displayPath } from './file-context.js';
+import type { Lookup } from './interpolate.js';
+import type { Sources } from './read-sources.js';
+
+/** Variables read from env files (later files win) and the files actually read, absolute. */
+export interface EnvFileValues {
+  values: Record<string, string>;
+  files: string[];
+}
+
+/** Reads env files in order; missing `required` files are issues, missing optional ones are skipped. */
+export function readEnvFiles(
+  paths: readonly { path: string; required: boolean }[],
+  shell: Record<string, string | undefined>,
+  sources: Sources,
+  cwd: string,
+  issues: Issue[],
+): EnvFileValues {
+  const values: Record<string, string> = {};
+  const files: string[] = [];
+  for (const { path, required } of paths) {
+    const text = sources.readText(path);
+    if (text === undefined) {
+      if (required) issues.push({ file: displayPath(path, cwd), message: 'env file not found', severity: 'error' });
+      continue;
+    }
+    const parsed = parseDotenv(text, displayPath(path, cwd), (name) => shell[name] ?? values[name]);
+    issues.push(...parsed.issues);
+    for (const [k, v] of Object.entries(parsed.values)) if (v !== undefined) values[k] = v;
+    files.push(path);
+  }
+  return { values, files };
+}
+
+/** --env-file paths (resolved against the cwd, all required), else the optional `.env` of `dir`. */
+export function envFileCandidates(
+  given: readonly string[] | undefined,
+  cwd: string,
+  dir: string,
+): { path: string; required: boolean }[] {
+  if (given && given.length > 0) return given.map((p) => ({ path: resolve(cwd, p), required: true }));
+  return [{ path: join(dir, '.env'), required: false }];
+}
+
+/** Shell variables win over env-file values; an empty shell value still counts as set. */
+export function layeredLookup(shell: Record<string, string | undefined>, ...layers: Record<string, string>[]): Lookup {
+  return (name) => {
+    const fromShell = shell[name];
+    if (fromShell !== undefined) return fromShell;
+    for (const layer of layers) if (Object.hasOwn(layer, name)) return layer[name];
+    return undefined;
+  };
+}

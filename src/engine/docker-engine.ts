@@ -1,0 +1,522 @@
+// The Engine port implemented over the Docker Engine API. Docker's JSON shapes live in this file and stop here.
+import { EngineError } from '../errors.js';
+import type { Healthcheck } from '../model.js';
+import { resolveDockerHost } from './docker-host.js';
+import type {
+  ContainerSpec,
+  ContainerState,
+  Engine,
+  EngineEvent,
+  EngineInfo,
+  HealthStatus,
+  LabelledResources,
+  MountSpec,
+  PullFailureClass,
+} from './engine.js';
+import { PullFailure } from './engine.js';
+import {
+  createHttpClient,
+  engineMessage,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  readNdjson,
+} from './http-client.js';
+import { pullQuery, splitImageRef } from './image-ref.js';
+import { logBodyToLines } from './log-frames.js';
+import { registryAuthHeader } from './registry-auth.js';
+
+/** The newest API version this adapter speaks; older engines are addressed at their own version. */
+const maxApiVersion = '1.45';
+const defaultTimeoutMs = 30_000;
+
+/** Connects (lazily) to the engine at `host`, `DOCKER_HOST` or the default socket; throws EngineError only for an unusable host. */
+export function connectDocker(options: { host?: string; timeoutMs?: number } = {}): Engine {
+  const http = createHttpClient(resolveDockerHost(options.host), options.timeoutMs ?? defaultTimeoutMs);
+  return new DockerEngine(http);
+}
+
+type Query = HttpRequest['query'];
+
+class DockerEngine implements Engine {
+  /** Negotiated on the first call (or by ping) and reused: the only state the adapter keeps. */
+  private apiVersion: Promise<string> | undefined;
+
+  constructor(private readonly http: HttpClient) {}
+
+  async ping(signal?: AbortSignal): Promise<EngineInfo> {
+    // An explicit ping renegotiates: the engine behind the socket may have been replaced since.
+    this.apiVersion = undefined;
+    const version = await this.negotiated(signal);
+    const info = (await this.call('GET', '/version', { signal })) as { Version?: string; Os?: string };
+    return { version: info.Version ?? 'unknown', apiVersion: version, os: info.Os ?? 'unknown' };
+  }
+
+  async imageExists(ref: string): Promise<boolean> {
+    const res = await this.request({ method: 'GET', path: `/images/${pathRef(ref)}/json` });
+    if (res.status === 404) return false;
+    this.check(res);
+    return true;
+  }
+
+  async pullImage(ref: string, onProgress?: (status: string) => void, signal?: AbortSignal): Promise<void> {
+    const parts = splitImageRef(ref);
+    const auth = await registryAuthHeader(parts.registry);
+    const res = await this.http.open({
+      method: 'POST',
+      path: `${await this.prefix()}/images/create`,
+      query: pullQuery(parts),
+      ...(auth ? { headers: { 'X-Registry-Auth': auth } } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    if ((res.statusCode ?? 0) >= 400) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+      const status = res.statusCode ?? 0;
+      const message = engineMessage({ status, headers: res.headers, body: Buffer.concat(chunks) });
+      const failureClass = classifyPullError(message);
+      // A 5xx the registry did not cause (disk full, daemon bug) is the engine failing, not the stack.
+      if (status >= 500 && failureClass === 'other') throw new EngineError(`pull ${ref}: ${message}`, status);
+      throw new PullFailure(`pull ${ref}: ${message}`, failureClass);
+    }
+    try {
+      for await (const raw of readNdjson(res)) {
+        const line = raw as { status?: string; id?: string; progress?: string; error?: string };
+        if (line.error) throw new PullFailure(`pull ${ref}: ${line.error}`, classifyPullError(line.error));
+        if (onProgress && line.status) {
+          onProgress([line.id && `${line.id}:`, line.status, line.progress].filter(Boolean).join(' '));
+        }
+      }
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason ?? err;
+      if (err instanceof PullFailure) throw err;
+      throw new EngineError(`pull ${ref}: the engine broke off the progress stream`, undefined, { cause: err });
+    }
+  }
+
+  async createNetwork(opts: { name: string; labels: Record<string, string>; internal: boolean }): Promise<string> {
+    const body = {
+      Name: opts.name,
+      Labels: opts.labels,
+      Internal: opts.internal,
+      CheckDuplicate: true,
+      Driver: 'bridge',
+    };
+    const created = (await this.call('POST', '/networks/create', { body })) as { Id: string };
+    return created.Id;
+  }
+
+  async connectNetwork(networkId: string, containerId: string, aliases: string[]): Promise<void> {
+    const body = { Container: containerId, EndpointConfig: { Aliases: aliases } };
+    await this.call('POST', `/networks/${encodeURIComponent(networkId)}/connect`, { body });
+  }
+
+  async removeNetwork(id: string): Promise<void> {
+    await this.call('DELETE', `/networks/${encodeURIComponent(id)}`, { absentOk: true });
+  }
+
+  async createVolume(opts: { name: string; labels: Record<string, string> }): Promise<string> {
+    const body = { Name: opts.name, Labels: opts.labels };
+    const created = (await this.call('POST', '/volumes/create', { body })) as { Name: string };
+    return created.Name;
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    await this.call('DELETE', `/volumes/${encodeURIComponent(name)}`, { absentOk: true });
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    const body = containerBody(spec, await this.negotiated());
+    const created = (await this.call('POST', '/containers/create', { query: { name: spec.name }, body })) as {
+      Id: string;
+    };
+    return created.Id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.call('POST', `/containers/${encodeURIComponent(id)}/start`);
+  }
+
+  async inspectContainer(id: string): Promise<ContainerState> {
+    const raw = (await this.call('GET', `/containers/${encodeURIComponent(id)}/json`)) as ApiContainer;
+    return containerState(raw);
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    const query = { force: 1, v: 1 };
+    await this.call('DELETE', `/containers/${encodeURIComponent(id)}`, { query, absentOk: true });
+  }
+
+  async logs(id: string, tail: number): Promise<string[]> {
+    const query = { stdout: 1, stderr: 1, tail: Math.max(0, Math.floor(tail)) };
+    const res = await this.request({ method: 'GET', path: `/containers/${encodeURIComponent(id)}/logs`, query });
+    this.check(res);
+    return logBodyToLines(res.body);
+  }
+
+  async *events(label: string, signal: AbortSignal, sinceMs?: number): AsyncIterable<EngineEvent> {
+    if (signal.aborted) return;
+    const filters = JSON.stringify({ type: ['container'], label: [label] });
+    const query = { filters, ...(sinceMs !== undefined ? { since: unixSeconds(sinceMs) } : {}) };
+    let res: Awaited<ReturnType<HttpClient['open']>>;
+    try {
+      res = await this.http.open({ method: 'GET', path: `${await this.prefix()}/events`, query, signal });
+    } catch (err) {
+      if (signal.aborted) return;
+      throw err;
+    }
+    if ((res.statusCode ?? 0) >= 400) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+      const status = res.statusCode ?? 0;
+      throw new EngineError(engineMessage({ status, headers: res.headers, body: Buffer.concat(chunks) }), status);
+    }
+    try {
+      for await (const raw of readNdjson(res)) {
+        const event = toEngineEvent(raw as ApiEvent);
+        if (event) yield event;
+      }
+    } catch (err) {
+      if (signal.aborted) return;
+      throw new EngineError('the engine broke off its event stream', undefined, { cause: err });
+    } finally {
+      res.destroy();
+    }
+    // An event stream only ends on its own when the engine went away; a silent end would stall readiness.
+    if (!signal.aborted) throw new EngineError('the engine closed its event stream');
+  }
+
+  async listByLabel(label: string): Promise<LabelledResources> {
+    const filters = JSON.stringify({ label: [label] });
+    const [containers, networks, volumes] = await Promise.all([
+      this.call('GET', '/containers/json', { query: { all: 1, filters } }) as Promise<ApiListedContainer[]>,
+      this.call('GET', '/networks', { query: { filters } }) as Promise<ApiNetwork[]>,
+      this.call('GET', '/volumes', { query: { filters } }) as Promise<{ Volumes: ApiVolume[] | null }>,
+    ]);
+    return {
+      containers: containers.map((c) => ({
+        id: c.Id,
+        name: (c.Names?.[0] ?? '').replace(/^\//, ''),
+        labels: c.Labels ?? {},
+      })),
+      networks: networks.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} })),
+      volumes: (volumes.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} })),
+    };
+  }
+
+  /** Sends a request under the negotiated prefix and returns the parsed JSON body (undefined when empty). */
+  private async call(
+    method: HttpRequest['method'],
+    path: string,
+    opts: { query?: Query; body?: unknown; signal?: AbortSignal | undefined; absentOk?: boolean } = {},
+  ): Promise<unknown> {
+    const res = await this.request({
+      method,
+      path,
+      ...(opts.query ? { query: opts.query } : {}),
+      ...(opts.body !== undefined ? { body: opts.body } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    if (res.status === 404 && opts.absentOk) return undefined;
+    this.check(res);
+    if (res.body.length === 0) return undefined;
+    try {
+      return JSON.parse(res.body.toString('utf8'));
+    } catch (err) {
+      throw new EngineError(`${method} ${path}: the engine answered something that is not JSON`, res.status, {
+        cause: err,
+      });
+    }
+  }
+
+  private async request(req: HttpRequest): Promise<HttpResponse> {
+    return this.http.send({ ...req, path: `${await this.prefix()}${req.path}` });
+  }
+
+  private check(res: HttpResponse): void {
+    if (res.status >= 400) throw new EngineError(engineMessage(res), res.status);
+  }
+
+  private negotiated(signal?: AbortSignal): Promise<string> {
+    if (!this.apiVersion) {
+      this.apiVersion = this.negotiate(signal);
+      // A failed negotiation must not be cached: the next call retries (the engine may have come up since).
+      this.apiVersion.catch(() => {
+        this.apiVersion = undefined;
+      });
+    }
+    return this.apiVersion;
+  }
+
+  private async prefix(): Promise<string> {
+    return `/v${await this.negotiated()}`;
+  }
+
+  private async negotiate(signal?: AbortSignal): Promise<string> {
+    const res = await this.http.send({ method: 'GET', path: '/_ping', ...(signal ? { signal } : {}) });
+    if (res.status !== 200) {
+      throw new EngineError(`Docker engine at ${this.http.endpoint.display} answered /_ping with HTTP ${res.status}`);
+    }
+    const header = res.headers['api-version'];
+    const server = typeof header === 'string' ? header : '1.24';
+    return compareVersions(server, maxApiVersion) < 0 ? server : maxApiVersion;
+  }
+}
+
+// ── Engine API shapes (subset) ────────────────────────────────────────────────────────────────────────────
+
+interface ApiHealth {
+  Status?: string;
+  Log?: { ExitCode?: number; Output?: string; End?: string }[] | null;
+}
+
+interface ApiContainer {
+  Id: string;
+  Name: string;
+  State: {
+    Status: ContainerState['status'];
+    ExitCode?: number;
+    OOMKilled?: boolean;
+    Error?: string;
+    StartedAt?: string;
+    FinishedAt?: string;
+    Health?: ApiHealth;
+  };
+  RestartCount?: number;
+}
+
+interface ApiListedContainer {
+  Id: string;
+  Names?: string[];
+  Labels?: Record<string, string> | null;
+}
+
+interface ApiNetwork {
+  Id: string;
+  Name: string;
+  Labels?: Record<string, string> | null;
+}
+
+interface ApiVolume {
+  Name: string;
+  Labels?: Record<string, string> | null;
+}
+
+interface ApiEvent {
+  Type?: string;
+  Action?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+  time?: number;
+  timeNano?: number;
+}
+
+/** Engine timestamps that are not instants ("never started"). */
+const zeroTime = '0001-01-01T00:00:00Z';
+
+function containerState(raw: ApiContainer): ContainerState {
+  const s = raw.State;
+  const health = s.Health?.Status ? toHealth(s.Health.Status) : 'none';
+  return {
+    id: raw.Id,
+    name: raw.Name.replace(/^\//, ''),
+    status: s.Status,
+    exitCode: s.ExitCode ?? 0,
+    oomKilled: s.OOMKilled ?? false,
+    restartCount: raw.RestartCount ?? 0,
+    health,
+    healthLog: (s.Health?.Log ?? []).map((entry) => ({
+      exitCode: entry.ExitCode ?? -1,
+      output: entry.Output ?? '',
+      end: entry.End ?? '',
+    })),
+    ...(s.StartedAt && s.StartedAt !== zeroTime ? { startedAt: s.StartedAt } : {}),
+    ...(s.FinishedAt && s.FinishedAt !== zeroTime ? { finishedAt: s.FinishedAt } : {}),
+    ...(s.Error ? { error: s.Error } : {}),
+  };
+}
+
+function toHealth(status: string): HealthStatus {
+  return status === 'starting' || status === 'healthy' || status === 'unhealthy' ? status : 'none';
+}
+
+/** Attributes the engine mixes into container events next to the labels. */
+const eventAttributes = new Set(['image', 'name', 'exitCode', 'signal', 'execID']);
+
+function toEngineEvent(raw: ApiEvent): EngineEvent | undefined {
+  const id = raw.Actor?.ID;
+  if (raw.Type !== 'container' || !id || !raw.Action) return undefined;
+  // `health_status: healthy`, `exec_start: sh -c …`: the verb is the part before the colon.
+  const colon = raw.Action.indexOf(':');
+  const action = colon >= 0 ? raw.Action.slice(0, colon).trim() : raw.Action.trim();
+  const detail = colon >= 0 ? raw.Action.slice(colon + 1).trim() : '';
+  const attributes = raw.Actor?.Attributes ?? {};
+  const labels = Object.fromEntries(Object.entries(attributes).filter(([key]) => !eventAttributes.has(key)));
+  const exitCode = attributes.exitCode !== undefined ? Number(attributes.exitCode) : undefined;
+  const timeMs = raw.timeNano !== undefined ? Math.floor(raw.timeNano / 1e6) : (raw.time ?? 0) * 1000;
+  return {
+    containerId: id,
+    action,
+    ...(action === 'health_status' ? { health: toHealth(detail) } : {}),
+    ...(action === 'die' && exitCode !== undefined && Number.isFinite(exitCode) ? { exitCode } : {}),
+    labels,
+    timeMs,
+  };
+}
+
+// ── ContainerSpec → POST /containers/create body ─────────────────────────────────────────────────────────
+
+const nsPerMs = 1_000_000;
+
+/** The create body for `spec` under API `apiVersion`; refuses features the engine would silently ignore. */
+export function containerBody(spec: ContainerSpec, apiVersion: string): Record<string, unknown> {
+  const joinsNetwork = spec.networkMode === undefined && spec.network !== undefined;
+  const hostConfig = {
+    Mounts: spec.mounts.map((m) => mountBody(m, apiVersion)),
+    CapAdd: spec.capAdd,
+    CapDrop: spec.capDrop,
+    Privileged: spec.privileged,
+    Devices: spec.devices.map(deviceBody),
+    Ulimits: Object.entries(spec.ulimits).map(([Name, u]) => ({ Name, Soft: u.soft, Hard: u.hard })),
+    Sysctls: spec.sysctls,
+    ExtraHosts: spec.extraHosts.map(extraHost),
+    Dns: spec.dns,
+    ReadonlyRootfs: spec.readOnlyRootfs,
+    SecurityOpt: spec.securityOpt,
+    RestartPolicy: {
+      Name: spec.restart.name === 'no' ? '' : spec.restart.name,
+      ...(spec.restart.name === 'on-failure' && spec.restart.maxRetries !== undefined
+        ? { MaximumRetryCount: spec.restart.maxRetries }
+        : {}),
+    },
+    ...(spec.shmSizeBytes !== undefined ? { ShmSize: spec.shmSizeBytes } : {}),
+    ...(spec.init !== undefined ? { Init: spec.init } : {}),
+    ...(spec.networkMode !== undefined
+      ? { NetworkMode: spec.networkMode }
+      : joinsNetwork
+        ? { NetworkMode: spec.network!.name }
+        : {}),
+  };
+  return {
+    Image: spec.image,
+    Env: spec.env,
+    Labels: spec.labels,
+    ...(spec.cmd !== undefined ? { Cmd: spec.cmd } : {}),
+    // An empty array (not null) is what makes the engine drop the image's entrypoint.
+    ...(spec.entrypoint !== undefined ? { Entrypoint: spec.entrypoint } : {}),
+    ...(spec.user !== undefined ? { User: spec.user } : {}),
+    ...(spec.workingDir !== undefined ? { WorkingDir: spec.workingDir } : {}),
+    ...(spec.hostname !== undefined ? { Hostname: spec.hostname } : {}),
+    ...(spec.stopSignal !== undefined ? { StopSignal: spec.stopSignal } : {}),
+    ...(spec.healthcheck ? { Healthcheck: healthcheckBody(spec.healthcheck, apiVersion) } : {}),
+    ExposedPorts: Object.fromEntries(spec.exposedPorts.flatMap(exposedPorts).map((p) => [p, {}])),
+    HostConfig: hostConfig,
+    ...(joinsNetwork
+      ? {
+          NetworkingConfig: {
+            EndpointsConfig: {
+              [spec.network!.name]: {
+                Aliases: spec.network!.aliases,
+                ...(spec.network!.ipv4Address ? { IPAMConfig: { IPv4Address: spec.network!.ipv4Address } } : {}),
+              },
+            },
+          },
+        }
+      : {}),
+  };
+}
+
+function healthcheckBody(hc: Healthcheck, apiVersion: string): Record<string, unknown> {
+  if (hc.disabled) return { Test: ['NONE'] };
+  const ns = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * nsPerMs));
+  const body: Record<string, unknown> = {
+    Test: hc.test,
+    Interval: ns(hc.intervalMs),
+    Timeout: ns(hc.timeoutMs),
+    StartPeriod: ns(hc.startPeriodMs),
+    Retries: hc.retries,
+    // Older engines would reject or ignore it; compose drops it the same way.
+    StartInterval: compareVersions(apiVersion, '1.44') >= 0 ? ns(hc.startIntervalMs) : undefined,
+  };
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+}
+
+function mountBody(m: MountSpec, apiVersion: string): Record<string, unknown> {
+  const body: Record<string, unknown> = { Type: m.type, Target: m.target, ReadOnly: m.readOnly };
+  if (m.source !== undefined && m.type !== 'tmpfs') body.Source = m.source;
+  if (m.type === 'volume' && (m.nocopy !== undefined || m.subpath !== undefined)) {
+    if (m.subpath !== undefined && compareVersions(apiVersion, '1.45') < 0) {
+      throw new EngineError(
+        `volume subpath for ${m.target} needs Docker API 1.45; this engine speaks ${apiVersion} and would ignore it`,
+      );
+    }
+    body.VolumeOptions = {
+      ...(m.nocopy !== undefined ? { NoCopy: m.nocopy } : {}),
+      ...(m.subpath !== undefined ? { Subpath: m.subpath } : {}),
+    };
+  }
+  if (m.type === 'tmpfs' && (m.tmpfsSizeBytes !== undefined || m.tmpfsMode !== undefined)) {
+    body.TmpfsOptions = {
+      ...(m.tmpfsSizeBytes !== undefined ? { SizeBytes: m.tmpfsSizeBytes } : {}),
+      ...(m.tmpfsMode !== undefined ? { Mode: m.tmpfsMode } : {}),
+    };
+  }
+  return body;
+}
+
+/** `host[:container[:perms]]`, where a lone second part made only of r/w/m letters is the permissions (as the CLI reads it). */
+export function deviceBody(device: string): { PathOnHost: string; PathInContainer: string; CgroupPermissions: string } {
+  const [host = '', second, third] = device.split(':');
+  const isPerms = (s: string | undefined) => s !== undefined && /^[rwm]{1,3}$/.test(s);
+  if (third !== undefined) return { PathOnHost: host, PathInContainer: second || host, CgroupPermissions: third };
+  if (isPerms(second)) return { PathOnHost: host, PathInContainer: host, CgroupPermissions: second! };
+  return { PathOnHost: host, PathInContainer: second || host, CgroupPermissions: 'rwm' };
+}
+
+/** `host=ip` (compose's newer spelling) becomes the engine's `host:ip`; `host:ip` passes unchanged. */
+export function extraHost(entry: string): string {
+  const eq = entry.indexOf('=');
+  return eq >= 0 ? `${entry.slice(0, eq)}:${entry.slice(eq + 1)}` : entry;
+}
+
+/** `80`, `80/udp`, `8000-8002/tcp` → the engine's `port/proto` keys, ranges expanded. */
+export function exposedPorts(entry: string): string[] {
+  const [ports = '', proto = 'tcp'] = entry.split('/');
+  const [from, to] = ports.split('-').map(Number);
+  if (from === undefined || !Number.isInteger(from)) return [`${ports}/${proto}`];
+  const last = to !== undefined && Number.isInteger(to) ? to : from;
+  return Array.from({ length: Math.max(1, last - from + 1) }, (_, i) => `${from + i}/${proto}`);
+}
+
+// ── Helpers ──────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Which failure class an engine pull error message belongs to; the wording comes from registries and the engine. */
+export function classifyPullError(message: string): PullFailureClass {
+  const m = message.toLowerCase();
+  if (/toomanyrequests|rate limit/.test(m)) return 'rate_limited';
+  if (/connection refused|no such host|timeout|timed out|dial tcp|network is unreachable|no route to host/.test(m)) {
+    return 'unreachable';
+  }
+  // Docker Hub answers a missing repository with "…does not exist or may require 'docker login'": call it not found.
+  if (/manifest unknown|not found|does not exist|name unknown/.test(m)) return 'not_found';
+  if (/unauthorized|authentication required|denied|no basic auth credentials|forbidden/.test(m)) return 'unauthorized';
+  return 'other';
+}
+
+/** Numeric comparison of `major.minor` API versions. */
+function compareVersions(a: string, b: string): number {
+  const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
+  const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
+  return aMajor - bMajor || aMinor - bMinor;
+}
+
+/** The engine's `since` parameter: seconds with a nanosecond fraction. */
+function unixSeconds(ms: number): string {
+  const whole = Math.floor(ms / 1000);
+  const nanos = Math.round((ms - whole * 1000) * nsPerMs);
+  return `${whole}.${String(nanos).padStart(9, '0')}`;
+}
+
+/** Image references go into the path unescaped apart from what would break it: `/`, `:` and `@` are routed by the engine. */
+function pathRef(ref: string): string {
+  return encodeURIComponent(ref).replaceAll('%2F', '/').replaceAll('%3A', ':').replaceAll('%40', '@');
+}

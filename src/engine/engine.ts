@@ -1,0 +1,133 @@
+// The one port to Docker, in Rehearsa's words. Only engine/docker-engine.ts knows the Engine API's shapes.
+import type { Healthcheck, Ulimit } from '../model.js';
+
+export interface EngineInfo {
+  version: string;
+  apiVersion: string;
+  os: string;
+}
+
+export interface MountSpec {
+  type: 'volume' | 'bind' | 'tmpfs';
+  source?: string;
+  target: string;
+  readOnly: boolean;
+  tmpfsSizeBytes?: number;
+  tmpfsMode?: number;
+  nocopy?: boolean;
+  subpath?: string;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  env: string[];
+  cmd?: string[];
+  entrypoint?: string[];
+  user?: string;
+  workingDir?: string;
+  hostname?: string;
+  healthcheck?: Healthcheck;
+  mounts: MountSpec[];
+  /** Network joined at create time (with aliases); ignored when networkMode is set. */
+  network?: { name: string; aliases: string[]; ipv4Address?: string };
+  /** `container:<id>` or `none`. */
+  networkMode?: string;
+  exposedPorts: string[];
+  capAdd: string[];
+  capDrop: string[];
+  privileged: boolean;
+  devices: string[];
+  ulimits: Record<string, Ulimit>;
+  sysctls: Record<string, string>;
+  extraHosts: string[];
+  dns: string[];
+  shmSizeBytes?: number;
+  init?: boolean;
+  stopSignal?: string;
+  readOnlyRootfs: boolean;
+  securityOpt: string[];
+  restart: { name: 'no' | 'always' | 'on-failure' | 'unless-stopped'; maxRetries?: number };
+}
+
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy' | 'none';
+
+export interface ContainerState {
+  id: string;
+  name: string;
+  status: 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+  exitCode: number;
+  oomKilled: boolean;
+  restartCount: number;
+  health: HealthStatus;
+  /** Outputs of the last health probes, oldest first. */
+  healthLog: { exitCode: number; output: string; end: string }[];
+  startedAt?: string;
+  finishedAt?: string;
+  /** Engine-reported error for a failed start. */
+  error?: string;
+}
+
+/** A container event from the engine's event stream, filtered to Rehearsa's labels. */
+export interface EngineEvent {
+  containerId: string;
+  /** create, start, die, health_status, oom, restart, kill, destroy… */
+  action: string;
+  /** Set for health_status events. */
+  health?: HealthStatus;
+  /** Set for die events. */
+  exitCode?: number;
+  labels: Record<string, string>;
+  /** Engine timestamp, milliseconds since the epoch. */
+  timeMs: number;
+}
+
+export type PullFailureClass = 'not_found' | 'unauthorized' | 'unreachable' | 'rate_limited' | 'other';
+
+/** A pull that failed for a reason the stack owns (not the engine): scored, not thrown out of the run. */
+export class PullFailure extends Error {
+  constructor(
+    message: string,
+    readonly failureClass: PullFailureClass,
+  ) {
+    super(message);
+    this.name = 'PullFailure';
+  }
+}
+
+/** Anything created by a run, found by label. */
+export interface LabelledResources {
+  containers: { id: string; name: string; labels: Record<string, string> }[];
+  networks: { id: string; name: string; labels: Record<string, string> }[];
+  volumes: { name: string; labels: Record<string, string> }[];
+}
+
+export interface Engine {
+  /** Answers when the engine is reachable; negotiates the API version. Throws EngineError otherwise. */
+  ping(signal?: AbortSignal): Promise<EngineInfo>;
+  imageExists(ref: string): Promise<boolean>;
+  /** Pulls an image; throws PullFailure for registry-side failures, EngineError when the engine fails. */
+  pullImage(ref: string, onProgress?: (status: string) => void, signal?: AbortSignal): Promise<void>;
+  createNetwork(opts: { name: string; labels: Record<string, string>; internal: boolean }): Promise<string>;
+  connectNetwork(networkId: string, containerId: string, aliases: string[]): Promise<void>;
+  removeNetwork(id: string): Promise<void>;
+  /** Whether a network with exactly this name exists on the engine. */
+  networkExists(name: string): Promise<boolean>;
+  /** Whether a volume with exactly this name exists on the engine. */
+  volumeExists(name: string): Promise<boolean>;
+  createVolume(opts: { name: string; labels: Record<string, string> }): Promise<string>;
+  removeVolume(name: string): Promise<void>;
+  /** Creates a container; throws EngineError with the engine's message when the spec is refused. */
+  createContainer(spec: ContainerSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  inspectContainer(id: string): Promise<ContainerState>;
+  /** Kills and removes a container with its anonymous volumes, no stop grace; absent containers are fine. */
+  removeContainer(id: string): Promise<void>;
+  /** Last `tail` lines of stdout and stderr, interleaved as the engine stored them. */
+  logs(id: string, tail: number): Promise<string[]>;
+  /** Container events carrying `label` (key=value), from `sinceMs` on, until the signal aborts. */
+  events(label: string, signal: AbortSignal, sinceMs?: number): AsyncIterable<EngineEvent>;
+  /** Every container, network and volume carrying `label` (key or key=value). */
+  listByLabel(label: string): Promise<LabelledResources>;
+}

@@ -1,0 +1,253 @@
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { HistoryEntry, PolicyRules, Risk, RunResult, StackStatus } from '../model.js';
+import { RECENT_RUNS, stabilityOf, trendFor } from '../score/summarise-run.js';
+import { canonicalJson } from './canonical-json.js';
+import { HistoryError } from './history-error.js';
+import { applyMigrations } from './migrations.js';
+
+/** Runs, service results and policies of every stack; "newest" always means the highest insertion id. */
+export interface HistoryStore {
+  /** Stores the run and its service results atomically; a second run with the same id is refused. */
+  recordRun(result: RunResult): void;
+  /** Confidence and duration of the newest `limit` runs of the stack, newest first. */
+  previousRuns(stack: string, limit: number): { confidence: number; durationMs: number }[];
+  /** Runs of the stack, newest first, each with its confidence change since the run before it. */
+  listRuns(stack: string, limit?: number): HistoryEntry[];
+  /** The full result exactly as recorded, or undefined for an unknown id. */
+  getRun(runId: string): RunResult | undefined;
+  /** One row per stack with runs, sorted by stack name. */
+  stackStatuses(): StackStatus[];
+  /** Stacks with runs or a stored policy, sorted. */
+  knownStacks(): string[];
+  /** The stack's stored policy with only the fields that were set, or undefined when none is stored. */
+  getPolicy(stack: string): PolicyRules | undefined;
+  /** Replaces the stack's stored policy (merge first with mergePolicy to keep unspecified fields). */
+  setPolicy(stack: string, rules: PolicyRules): void;
+  /** Removes the stack's policy; false when it had none. */
+  deletePolicy(stack: string): boolean;
+  close(): void;
+}
+
+/** The history directory: `--data-dir` > REHEARSA_HOME > $XDG_DATA_HOME/rehearsa > ~/.local/share/rehearsa, absolute. */
+export function resolveDataDir(env: Record<string, string | undefined>, flag?: string): string {
+  if (flag) return resolve(flag);
+  if (env.REHEARSA_HOME) return resolve(env.REHEARSA_HOME);
+  // The XDG spec says relative values are invalid and must be ignored.
+  if (env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME)) return join(env.XDG_DATA_HOME, 'rehearsa');
+  return join(env.HOME || homedir(), '.local', 'share', 'rehearsa');
+}
+
+// SQLite result codes that mean the file itself is unusable, as opposed to unreachable.
+const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
+
+/**
+ * Opens (creating when missing, directory mode 0700) `<dataDir>/history.db` in WAL mode with a 5 s busy
+ * timeout and foreign keys, migrated to the current schema; throws HistoryError naming the file when it is
+ * not a database, comes from a newer Rehearsa, or cannot be opened. It never resets or rewrites such a file.
+ */
+export function openHistory(dataDir: string): HistoryStore {
+  const path = join(dataDir, 'history.db');
+  let db: Database.Database | undefined;
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    db = new Database(path);
+    // The busy timeout comes first so that concurrent openers wait on each other during setup too.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    applyMigrations(db, path);
+    return createStore(db);
+  } catch (error) {
+    db?.close();
+    if (error instanceof HistoryError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (typeof code === 'string' && CORRUPT_CODES.has(code)) {
+      throw new HistoryError(
+        'corrupt',
+        path,
+        `history database ${path} is not a readable SQLite database (${reason}); move it aside to start a new history`,
+        { cause: error },
+      );
+    }
+    throw new HistoryError('unavailable', path, `cannot open history database ${path}: ${reason}`, { cause: error });
+  }
+}
+
+interface EntryRow {
+  runId: string;
+  stack: string;
+  startedAt: string;
+  confidence: number;
+  confidenceDelta: number | null;
+  risk: Risk;
+  durationMs: number;
+  exitCode: number;
+  interrupted: number;
+}
+
+interface StatusRow {
+  stack: string;
+  runs: number;
+  confidence: number;
+  previous: number | null;
+  risk: Risk;
+  lastRunAt: string;
+  lastExitCode: number;
+  recent: string;
+}
+
+interface PolicyRow {
+  minConfidence: number | null;
+  blockOnRegression: number | null;
+  failOnDurationSpike: number | null;
+  durationSpikePercent: number | null;
+}
+
+const flag = (value: boolean | undefined): number | null => (value === undefined ? null : value ? 1 : 0);
+
+function createStore(db: Database.Database): HistoryStore {
+  const insertRun = db.prepare(`
+    INSERT INTO runs (run_id, stack, started_at, finished_at, confidence, risk, stability, trend,
+      previous_confidence, duration_ms, median_previous_duration_ms, duration_delta_percent, passed, exit_code,
+      interrupted, result_json)
+    VALUES (@runId, @stack, @startedAt, @finishedAt, @confidence, @risk, @stability, @trend, @previousConfidence,
+      @durationMs, @medianPreviousDurationMs, @durationDeltaPercent, @passed, @exitCode, @interrupted, @resultJson)`);
+  const insertService = db.prepare(`
+    INSERT INTO service_results (run_id, service, state, score, reason_class, reason, exit_code, restart_count, ready_ms)
+    VALUES (@runId, @service, @state, @score, @reasonClass, @reason, @exitCode, @restartCount, @readyMs)`);
+  const selectPrevious = db.prepare<[string, number], { confidence: number; durationMs: number }>(`
+    SELECT confidence, duration_ms AS durationMs FROM runs WHERE stack = ? ORDER BY id DESC LIMIT ?`);
+  // The delta is taken over the whole stack history before the limit, so the oldest listed row keeps its delta.
+  const selectEntries = db.prepare<[string, number], EntryRow>(`
+    SELECT runId, stack, startedAt, confidence, confidenceDelta, risk, durationMs, exitCode, interrupted
+    FROM (
+      SELECT id, run_id AS runId, stack, started_at AS startedAt, confidence,
+        confidence - LAG(confidence) OVER (ORDER BY id) AS confidenceDelta, risk, duration_ms AS durationMs,
+        exit_code AS exitCode, interrupted
+      FROM runs WHERE stack = ?
+    )
+    ORDER BY id DESC LIMIT ?`);
+  const selectResult = db.prepare<[string], { resultJson: string }>(
+    'SELECT result_json AS resultJson FROM runs WHERE run_id = ?',
+  );
+  // Only the newest RECENT_RUNS confidences of each stack reach `recent`; their order does not matter to a mean.
+  const selectStatuses = db.prepare<[number], StatusRow>(`
+    WITH ranked AS (
+      SELECT stack, confidence, risk, started_at, exit_code,
+        ROW_NUMBER() OVER (PARTITION BY stack ORDER BY id DESC) AS n
+      FROM runs
+    )
+    SELECT stack, COUNT(*) AS runs,
+      MAX(CASE WHEN n = 1 THEN confidence END) AS confidence,
+      MAX(CASE WHEN n = 2 THEN confidence END) AS previous,
+      MAX(CASE WHEN n = 1 THEN risk END) AS risk,
+      MAX(CASE WHEN n = 1 THEN started_at END) AS lastRunAt,
+      MAX(CASE WHEN n = 1 THEN exit_code END) AS lastExitCode,
+      json_group_array(confidence) FILTER (WHERE n <= ?) AS recent
+    FROM ranked GROUP BY stack ORDER BY stack`);
+  const selectStacks = db.prepare<[], { stack: string }>(
+    'SELECT stack FROM runs UNION SELECT stack FROM policies ORDER BY stack',
+  );
+  const selectPolicy = db.prepare<[string], PolicyRow>(`
+    SELECT min_confidence AS minConfidence, block_on_regression AS blockOnRegression,
+      fail_on_duration_spike AS failOnDurationSpike, duration_spike_percent AS durationSpikePercent
+    FROM policies WHERE stack = ?`);
+  const upsertPolicy = db.prepare(`
+    INSERT INTO policies (stack, min_confidence, block_on_regression, fail_on_duration_spike, duration_spike_percent)
+    VALUES (@stack, @minConfidence, @blockOnRegression, @failOnDurationSpike, @durationSpikePercent)
+    ON CONFLICT (stack) DO UPDATE SET min_confidence = excluded.min_confidence,
+      block_on_regression = excluded.block_on_regression, fail_on_duration_spike = excluded.fail_on_duration_spike,
+      duration_spike_percent = excluded.duration_spike_percent`);
+  const removePolicy = db.prepare('DELETE FROM policies WHERE stack = ?');
+
+  const record = db.transaction((result: RunResult) => {
+    const { summary } = result;
+    insertRun.run({
+      runId: result.runId,
+      stack: result.stack,
+      startedAt: result.startedAt,
+      finishedAt: result.finishedAt,
+      confidence: summary.confidence,
+      risk: summary.risk,
+      stability: summary.stability,
+      trend: summary.trend ?? null,
+      previousConfidence: summary.previousConfidence ?? null,
+      durationMs: summary.durationMs,
+      medianPreviousDurationMs: summary.medianPreviousDurationMs ?? null,
+      durationDeltaPercent: summary.durationDeltaPercent ?? null,
+      passed: flag(result.verdict.passed),
+      exitCode: result.exitCode,
+      interrupted: flag(result.interrupted),
+      resultJson: canonicalJson(result),
+    });
+    for (const outcome of result.services) {
+      insertService.run({
+        runId: result.runId,
+        service: outcome.service,
+        state: outcome.state,
+        score: outcome.score,
+        reasonClass: outcome.reasonClass ?? null,
+        reason: outcome.reason ?? null,
+        exitCode: outcome.exitCode ?? null,
+        restartCount: outcome.restartCount,
+        readyMs: outcome.timings.readyMs ?? null,
+      });
+    }
+  });
+
+  return {
+    // Immediate: take the write lock up front, so a busy database waits instead of failing mid-transaction.
+    recordRun: (result) => record.immediate(result),
+    previousRuns: (stack, limit) => selectPrevious.all(stack, limit),
+    listRuns: (stack, limit = -1) =>
+      selectEntries.all(stack, limit).map(({ confidenceDelta, interrupted, ...row }) => ({
+        ...row,
+        ...(confidenceDelta !== null && { confidenceDelta }),
+        interrupted: interrupted === 1,
+      })),
+    getRun: (runId) => {
+      const row = selectResult.get(runId);
+      return row ? (JSON.parse(row.resultJson) as RunResult) : undefined;
+    },
+    stackStatuses: () =>
+      selectStatuses.all(RECENT_RUNS).map(({ previous, recent, ...row }) => {
+        const trend = trendFor(row.confidence, previous ?? undefined);
+        return {
+          stack: row.stack,
+          confidence: row.confidence,
+          risk: row.risk,
+          stability: stabilityOf(JSON.parse(recent) as number[]),
+          ...(trend !== undefined && { trend }),
+          lastRunAt: row.lastRunAt,
+          lastExitCode: row.lastExitCode,
+          runs: row.runs,
+        };
+      }),
+    knownStacks: () => selectStacks.all().map((row) => row.stack),
+    getPolicy: (stack) => {
+      const row = selectPolicy.get(stack);
+      if (!row) return undefined;
+      return {
+        ...(row.minConfidence !== null && { minConfidence: row.minConfidence }),
+        ...(row.blockOnRegression !== null && { blockOnRegression: row.blockOnRegression === 1 }),
+        ...(row.failOnDurationSpike !== null && { failOnDurationSpike: row.failOnDurationSpike === 1 }),
+        ...(row.durationSpikePercent !== null && { durationSpikePercent: row.durationSpikePercent }),
+      };
+    },
+    setPolicy: (stack, rules) => {
+      upsertPolicy.run({
+        stack,
+        minConfidence: rules.minConfidence ?? null,
+        blockOnRegression: flag(rules.blockOnRegression),
+        failOnDurationSpike: flag(rules.failOnDurationSpike),
+        durationSpikePercent: rules.durationSpikePercent ?? null,
+      });
+    },
+    deletePolicy: (stack) => removePolicy.run(stack).changes > 0,
+    close: () => db.close(),
+  };
+}

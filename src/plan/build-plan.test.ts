@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { makeProject, makeService } from '../../test/support/make-project.js';
+import { buildPlan, type PlanOptions } from './build-plan.js';
+
+const options: PlanOptions = {
+  runId: 'r1',
+  stack: 'demo',
+  owner: 'host/1/2',
+  pull: 'missing',
+  existingPaths: new Set(['/srv/demo/config']),
+  allowEgress: false,
+};
+
+test('names, labels and networks are run-scoped; networks are internal unless egress is allowed', () => {
+  const plan = buildPlan(makeProject([makeService('web', { containerName: 'my-web' })]), options);
+  assert.equal(plan.sandbox, 'rehearsa-demo-r1');
+  assert.deepEqual(plan.labels, { 'rehearsa.run': 'r1', 'rehearsa.stack': 'demo', 'rehearsa.owner': 'host/1/2' });
+  assert.deepEqual(plan.networks, [{ key: 'default', name: 'rehearsa-demo-r1_default', internal: true }]);
+  const web = plan.containers[0]!;
+  assert.equal(web.name, 'rehearsa-demo-r1-web');
+  assert.deepEqual(web.networks, [{ name: 'rehearsa-demo-r1_default', aliases: ['web', 'my-web'] }]);
+  assert.equal(web.labels['rehearsa.service'], 'web');
+  assert.ok(plan.rewrites.includes('web: container_name "my-web" renamed rehearsa-demo-r1-web'));
+  assert.equal(buildPlan(makeProject([makeService('web')]), { ...options, allowEgress: true }).networks[0]!.internal, false);
+});
+
+test('ports are never published, only exposed, and the drop is reported', () => {
+  const plan = buildPlan(
+    makeProject([
+      makeService('web', {
+        ports: [{ target: 80, published: '8080', protocol: 'tcp', hostIp: '127.0.0.1' }],
+        expose: ['9000'],
+      }),
+    ]),
+    options,
+  );
+  assert.deepEqual(plan.containers[0]!.exposedPorts, ['80/tcp', '9000/tcp']);
+  assert.ok(plan.rewrites.includes('web: host ports not published (127.0.0.1:8080:80/tcp)'));
+});
+
+test('volumes become scratch volumes; binds are read-only or, when missing, empty scratch volumes', () => {
+  const plan = buildPlan(
+    makeProject([
+      makeService('db', {
+        mounts: [
+          { type: 'volume', source: 'data', target: '/var/lib/data', readOnly: false },
+          { type: 'volume', target: '/cache', readOnly: false },
+          { type: 'bind', source: '/srv/demo/config', target: '/etc/app', readOnly: false },
+          { type: 'bind', source: '/srv/demo/missing', target: '/import', readOnly: false },
+          { type: 'tmpfs', target: '/run', readOnly: false, tmpfs: { sizeBytes: 1024 } },
+        ],
+      }),
+    ]),
+    options,
+  );
+  assert.deepEqual(plan.containers[0]!.mounts, [
+    { type: 'volume', source: 'rehearsa-demo-r1_data', target: '/var/lib/data', readOnly: false },
+    { type: 'volume', source: 'rehearsa-demo-r1_anon-db-cache', target: '/cache', readOnly: false },
+    { type: 'bind', source: '/srv/demo/config', target: '/etc/app', readOnly: true },
+    { type: 'volume', source: 'rehearsa-demo-r1_bind-db-import', target: '/import', readOnly: false },
+    { type: 'tmpfs', target: '/run', readOnly: false, tmpfsSizeBytes: 1024 },
+  ]);
+  assert.deepEqual(
+    plan.volumes.map((v) => v.name),
+    ['rehearsa-demo-r1_anon-db-cache', 'rehearsa-demo-r1_bind-db-import', 'rehearsa-demo-r1_data'],
+  );
+});
+
+test('one-shots adopted by service_completed_successfully are marked; restart policies are kept', () => {
+  const plan = buildPlan(
+    makeProject([
+      makeService('migrate', { deployRestartCondition: 'none' }),
+      makeService('app', {
+        restart: 'on-failure:3',
+        dependsOn: {
+          migrate: { condition: 'service_completed_successfully', required: true, restart: false, origin: 'depends_on' },
+        },
+      }),
+    ]),
+    options,
+  );
+  const [app, migrate] = plan.containers;
+  assert.equal(migrate!.oneShot, true);
+  assert.deepEqual(migrate!.restart, { name: 'no' });
+  assert.equal(app!.oneShot, false);
+  assert.deepEqual(app!.restart, { name: 'on-failure', maxRetries: 3 });
+  assert.deepEqual(plan.waves, [
+    { index: 0, services: ['migrate'] },
+    { index: 1, services: ['app'] },
+  ]);
+});
+
+test('services scaled to 0 are skipped and dropped from dependencies', () => {
+  const plan = buildPlan(
+    makeProject([
+      makeService('tool', { replicas: 0 }),
+      makeService('app', {
+        dependsOn: { tool: { condition: 'service_started', required: true, restart: false, origin: 'depends_on' } },
+      }),
+    ]),
+    options,
+  );
+  assert.deepEqual(plan.skipped, ['tool']);
+  assert.deepEqual(
+    plan.containers.map((c) => [c.service, Object.keys(c.dependsOn)]),
+    [['app', []]],
+  );
+});
+
+test('environment entries without a value are left out; network_mode host is replaced', () => {
+  const plan = buildPlan(
+    makeProject([makeService('app', { environment: { A: '1', B: null, C: '' }, networkMode: 'host', networks: {} })]),
+    options,
+  );
+  assert.deepEqual(plan.containers[0]!.env, ['A=1', 'C=']);
+  assert.ok(plan.rewrites.includes('app: network_mode "host" replaced by a private network'));
+});

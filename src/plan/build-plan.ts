@@ -1,0 +1,262 @@
+import type {
+  ComposeProject,
+  Dependency,
+  Plan,
+  PlannedContainer,
+  PlannedMount,
+  PlannedNetwork,
+  PlannedVolume,
+  PortMapping,
+  Service,
+} from '../model.js';
+import { orderWaves } from './dependency-graph.js';
+import { OWNER_LABEL, RUN_LABEL, SERVICE_LABEL, STACK_LABEL } from './labels.js';
+
+export type PullPolicy = 'always' | 'missing' | 'never';
+
+export interface PlanOptions {
+  runId: string;
+  stack: string;
+  /** `<host>/<pid>/<start ticks>` of the process running the rehearsal. */
+  owner: string;
+  pull: PullPolicy;
+  /** Host paths that exist: existing bind sources are mounted read-only, missing ones become empty scratch volumes. */
+  existingPaths: ReadonlySet<string>;
+  /** Sandbox networks are internal (no route out) unless egress is allowed. */
+  allowEgress: boolean;
+}
+
+/**
+ * Rewrites a project into an isolated sandbox: run-scoped names and labels on everything, one private
+ * network per compose network, no published ports, scratch volumes, host binds only ever read-only.
+ */
+export function buildPlan(project: ComposeProject, options: PlanOptions): Plan {
+  const sandbox = sandboxName(options.stack, options.runId);
+  const labels = { [RUN_LABEL]: options.runId, [STACK_LABEL]: options.stack, [OWNER_LABEL]: options.owner };
+  const started = Object.values(project.services).filter((s) => s.replicas > 0);
+  const skipped = Object.values(project.services)
+    .filter((s) => s.replicas === 0)
+    .map((s) => s.name)
+    .sort();
+  const rewrites: string[] = [];
+
+  const networkKeys = new Set(started.flatMap((s) => Object.keys(s.networks)));
+  const networks: PlannedNetwork[] = [...networkKeys].sort().map((key) => ({
+    key,
+    name: `${sandbox}_${key}`,
+    internal: !options.allowEgress,
+  }));
+  for (const key of [...networkKeys].sort()) {
+    const def = project.networks[key];
+    if (def?.external) rewrites.push(`network ${key}: external network "${def.name}" replaced by a private network`);
+  }
+
+  const volumes = new Map<string, PlannedVolume>();
+  const scratch = (key: string): string => {
+    const name = `${sandbox}_${key}`;
+    if (!volumes.has(key)) volumes.set(key, { key, name, seed: 'empty' });
+    return name;
+  };
+
+  const containers = started
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((service) => planContainer(service, { project, options, sandbox, labels, scratch, rewrites, started }));
+
+  const dependencyView = Object.fromEntries(containers.map((c) => [c.service, { dependsOn: c.dependsOn }]));
+  return {
+    runId: options.runId,
+    stack: options.stack,
+    sandbox,
+    labels,
+    networks,
+    volumes: [...volumes.values()].sort((a, b) => a.key.localeCompare(b.key)),
+    containers,
+    waves: orderWaves(dependencyView),
+    rewrites,
+    skipped,
+  };
+}
+
+/** The sandbox project name of a run: `rehearsa-<stack>-<runId>`. */
+export function sandboxName(stack: string, runId: string): string {
+  return `rehearsa-${stack}-${runId}`;
+}
+
+interface PlanContext {
+  project: ComposeProject;
+  options: PlanOptions;
+  sandbox: string;
+  labels: Record<string, string>;
+  scratch: (key: string) => string;
+  rewrites: string[];
+  started: Service[];
+}
+
+function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
+  const { sandbox, rewrites } = ctx;
+  const name = `${sandbox}-${service.name}`;
+  if (service.containerName) rewrites.push(`${service.name}: container_name "${service.containerName}" renamed ${name}`);
+  if (service.ports.length > 0) rewrites.push(`${service.name}: host ports not published (${formatPorts(service.ports)})`);
+  if (Object.keys(service.labels).length > 0) {
+    rewrites.push(`${service.name}: service labels not applied (a live proxy or updater would act on them)`);
+  }
+
+  const aliases = [service.name, ...(service.containerName ? [service.containerName] : [])];
+  const networks = Object.entries(service.networks)
+    .sort(([a, na], [b, nb]) => (nb.priority ?? 0) - (na.priority ?? 0) || a.localeCompare(b))
+    .map(([key, net]) => ({
+      name: `${sandbox}_${key}`,
+      aliases: unique([...aliases, ...net.aliases]),
+      ...(net.ipv4Address ? { ipv4Address: net.ipv4Address } : {}),
+    }));
+
+  return {
+    service: service.name,
+    name,
+    image: service.image ?? `${sandbox}-${service.name}:build`,
+    pullPolicy: pullPolicyFor(service, ctx.options.pull),
+    ...(service.build ? { build: service.build } : {}),
+    env: Object.entries(service.environment)
+      .filter((entry): entry is [string, string] => entry[1] !== null)
+      .map(([k, v]) => `${k}=${v}`),
+    ...(service.command ? { cmd: service.command } : {}),
+    ...(service.entrypoint ? { entrypoint: service.entrypoint } : {}),
+    ...(service.user ? { user: service.user } : {}),
+    ...(service.workingDir ? { workingDir: service.workingDir } : {}),
+    ...(service.hostname ? { hostname: service.hostname } : {}),
+    labels: { ...ctx.labels, [SERVICE_LABEL]: service.name },
+    ...(service.healthcheck ? { healthcheck: service.healthcheck } : {}),
+    mounts: service.mounts.map((m) => planMount(service, m, ctx)),
+    networks,
+    ...networkModeFor(service, ctx),
+    exposedPorts: unique([
+      ...service.ports.map((p) => `${p.target}/${p.protocol}`),
+      ...service.expose.map((e) => (e.includes('/') ? e : `${e}/tcp`)),
+    ]),
+    capAdd: service.capAdd,
+    capDrop: service.capDrop,
+    privileged: service.privileged,
+    devices: service.devices,
+    ulimits: service.ulimits,
+    sysctls: service.sysctls,
+    extraHosts: service.extraHosts,
+    dns: service.dns,
+    ...(service.shmSizeBytes !== undefined ? { shmSizeBytes: service.shmSizeBytes } : {}),
+    ...(service.init !== undefined ? { init: service.init } : {}),
+    ...(service.stopSignal ? { stopSignal: service.stopSignal } : {}),
+    readOnlyRootfs: service.readOnly,
+    securityOpt: service.securityOpt,
+    restart: restartPolicyFor(service),
+    oneShot: isAdoptedOneShot(service.name, ctx.started),
+    dependsOn: startedDependencies(service, ctx.started),
+  };
+}
+
+function planMount(service: Service, mount: Service['mounts'][number], ctx: PlanContext): PlannedMount {
+  switch (mount.type) {
+    case 'volume': {
+      // Anonymous volumes get a run-scoped name too, so the label sweep finds them after a crash.
+      const key = mount.source ?? `anon-${service.name}-${slug(mount.target)}`;
+      return {
+        type: 'volume',
+        source: ctx.scratch(key),
+        target: mount.target,
+        readOnly: mount.readOnly,
+        ...(mount.volume?.nocopy ? { nocopy: true } : {}),
+        ...(mount.volume?.subpath ? { subpath: mount.volume.subpath } : {}),
+      };
+    }
+    case 'bind': {
+      const source = mount.source ?? '';
+      if (ctx.options.existingPaths.has(source)) {
+        if (!mount.readOnly) ctx.rewrites.push(`${service.name}: bind ${source} mounted read-only`);
+        return { type: 'bind', source, target: mount.target, readOnly: true };
+      }
+      // Compose creates a missing bind source as an empty directory; a scratch volume plays that part.
+      ctx.rewrites.push(`${service.name}: missing bind source ${source} replaced by an empty scratch volume`);
+      return { type: 'volume', source: ctx.scratch(`bind-${service.name}-${slug(mount.target)}`), ...rest(mount) };
+    }
+    case 'tmpfs':
+      return {
+        type: 'tmpfs',
+        target: mount.target,
+        readOnly: false,
+        ...(mount.tmpfs?.sizeBytes !== undefined ? { tmpfsSizeBytes: mount.tmpfs.sizeBytes } : {}),
+        ...(mount.tmpfs?.mode !== undefined ? { tmpfsMode: mount.tmpfs.mode } : {}),
+      };
+    default:
+      ctx.rewrites.push(`${service.name}: ${mount.type} mount at ${mount.target} replaced by an empty scratch volume`);
+      return { type: 'volume', source: ctx.scratch(`${mount.type}-${service.name}-${slug(mount.target)}`), ...rest(mount) };
+  }
+}
+
+function rest(mount: { target: string; readOnly: boolean }): { target: string; readOnly: boolean } {
+  return { target: mount.target, readOnly: mount.readOnly };
+}
+
+function networkModeFor(service: Service, ctx: PlanContext): Pick<PlannedContainer, 'networkMode'> {
+  const mode = service.networkMode;
+  if (!mode) return {};
+  if (mode === 'none') return { networkMode: { kind: 'none' } };
+  if (mode.startsWith('service:')) return { networkMode: { kind: 'service', service: mode.slice('service:'.length) } };
+  ctx.rewrites.push(`${service.name}: network_mode "${mode}" replaced by a private network`);
+  return {};
+}
+
+const RESTART_NAMES = new Set(['no', 'always', 'on-failure', 'unless-stopped']);
+const DEPLOY_CONDITIONS: Record<string, PlannedContainer['restart']['name']> = {
+  none: 'no',
+  'on-failure': 'on-failure',
+  any: 'always',
+};
+
+function restartPolicyFor(service: Service): PlannedContainer['restart'] {
+  const condition = service.deployRestartCondition;
+  if (condition && condition in DEPLOY_CONDITIONS) return { name: DEPLOY_CONDITIONS[condition]! };
+  const [name, retries] = (service.restart ?? 'no').split(':');
+  if (!name || !RESTART_NAMES.has(name)) return { name: 'no' };
+  return {
+    name: name as PlannedContainer['restart']['name'],
+    ...(retries && name === 'on-failure' ? { maxRetries: Number(retries) } : {}),
+  };
+}
+
+/** Compose waits for a service to complete when another service depends on it with service_completed_successfully. */
+function isAdoptedOneShot(name: string, services: Service[]): boolean {
+  return services.some((s) => s.dependsOn[name]?.condition === 'service_completed_successfully');
+}
+
+/** Dependencies on services that will run; edges to scaled-to-0 services are dropped (Compose does not wait on them). */
+function startedDependencies(service: Service, started: Service[]): Record<string, Dependency> {
+  const running = new Set(started.map((s) => s.name));
+  return Object.fromEntries(Object.entries(service.dependsOn).filter(([target]) => running.has(target)));
+}
+
+function pullPolicyFor(service: Service, cli: PullPolicy): PlannedContainer['pullPolicy'] {
+  if (!service.image && service.build) return 'build';
+  switch (service.pullPolicy) {
+    case 'always':
+    case 'never':
+    case 'missing':
+    case 'build':
+      return service.pullPolicy;
+    case 'if_not_present':
+      return 'missing';
+    default:
+      return cli;
+  }
+}
+
+function formatPorts(ports: PortMapping[]): string {
+  return ports
+    .map((p) => `${p.hostIp ? `${p.hostIp}:` : ''}${p.published ?? ''}${p.published ? ':' : ''}${p.target}/${p.protocol}`)
+    .join(', ');
+}
+
+function slug(path: string): string {
+  return path.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '') || 'root';
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,105 @@
+import type { RunResult, ServiceOutcome } from '../model.js';
+import type { Palette } from './colors.js';
+import { colorByRisk, compareText, describePolicy, formatSeconds, formatTrend, sanitizeLine } from './format.js';
+import { renderTable } from './table.js';
+
+/** The report never shows more log than this per service, whatever the outcome holds. */
+const MAX_LOG_LINES = 20;
+
+/** Names what was observed, in the words of `docker compose ps`, plus what Rehearsa adds (no healthcheck, exit code). */
+function stateLabel(outcome: ServiceOutcome): string {
+  switch (outcome.state) {
+    case 'healthy':
+    case 'unhealthy':
+    case 'starting':
+    case 'failed':
+      return outcome.state;
+    case 'running':
+      return outcome.hasHealthcheck ? 'running' : 'running (no healthcheck)';
+    case 'completed':
+      return `completed (exit ${outcome.exitCode ?? 0})`;
+    case 'exited':
+      return outcome.exitCode === undefined ? 'exited' : `exited (${outcome.exitCode})`;
+    case 'not_started':
+      return 'not started';
+  }
+}
+
+function colorState(outcome: ServiceOutcome, text: string, palette: Palette): string {
+  if (outcome.score >= 100) return palette.green(text);
+  return outcome.score > 0 ? palette.yellow(text) : palette.red(text);
+}
+
+function readyIn(outcome: ServiceOutcome): string {
+  const { startedMs, readyMs } = outcome.timings;
+  return startedMs === undefined || readyMs === undefined ? '-' : formatSeconds(readyMs - startedMs);
+}
+
+function serviceTable(services: ServiceOutcome[], palette: Palette): string {
+  const rows = services.map((o) => [
+    o.service,
+    colorState(o, stateLabel(o), palette),
+    String(o.score),
+    readyIn(o),
+    sanitizeLine(o.reason ?? ''),
+  ]);
+  return renderTable(['SERVICE', 'STATE', 'SCORE', 'READY IN', 'REASON'], rows, {
+    align: ['left', 'left', 'right', 'right', 'left'],
+  });
+}
+
+function summaryLine(result: RunResult, palette: Palette): string {
+  const s = result.summary;
+  const parts = [
+    `confidence ${colorByRisk(`${s.confidence}%`, s.risk, palette)}`,
+    `risk ${colorByRisk(s.risk, s.risk, palette)}`,
+    `stability ${s.stability}%`,
+  ];
+  if (s.trend !== undefined) parts.push(`trend ${formatTrend(s.trend, palette)}`);
+  let duration = `duration ${formatSeconds(s.durationMs)}`;
+  if (s.durationDeltaPercent !== undefined && s.medianPreviousDurationMs !== undefined) {
+    const sign = s.durationDeltaPercent > 0 ? '+' : '';
+    duration += ` (${sign}${s.durationDeltaPercent}% vs median ${formatSeconds(s.medianPreviousDurationMs)})`;
+  }
+  parts.push(duration);
+  return parts.join('  ');
+}
+
+/** Explains one service that scored under 100: what happened, its last probe outputs, then the tail of its log. */
+function problemBlock(outcome: ServiceOutcome, palette: Palette): string[] {
+  const mark = outcome.score > 0 ? palette.yellow('!') : palette.red('✗');
+  const lines = [`${mark} ${palette.bold(outcome.service)}: ${sanitizeLine(outcome.reason ?? stateLabel(outcome))}`];
+  for (const probe of outcome.healthLog) {
+    const text = probe.split('\n').map(sanitizeLine).filter(Boolean).join(' ');
+    if (text) lines.push(`  health: ${text}`);
+  }
+  // Blank lines would read as the end of the block, so they are left out of the excerpt.
+  const log = outcome.logTail.slice(-MAX_LOG_LINES).map(sanitizeLine).filter(Boolean);
+  if (log.length > 0) lines.push('  log:', ...log.map((line) => `    ${line}`));
+  return lines;
+}
+
+function verdictLines(result: RunResult, palette: Palette): string[] {
+  const { verdict } = result;
+  const policy = `policy: ${describePolicy(verdict.policy)}${verdict.defaultPolicy ? ' (default)' : ''}`;
+  const head = `${verdict.passed ? palette.green(palette.bold('PASS')) : palette.red(palette.bold('FAIL'))}  ${policy}`;
+  return [head, ...verdict.violations.map((v) => `  ${palette.red('✗')} ${v.message}`)];
+}
+
+/**
+ * Renders the terminal report of one rehearsal: the service table sorted by name, the summary line, a block per
+ * service under 100, then the policy verdict; sections separated by a blank line, ending with a newline.
+ * Only measured values appear: no trend without an earlier run, no ready time without both timestamps.
+ */
+export function renderRun(result: RunResult, palette: Palette): string {
+  const services = [...result.services].sort((a, b) => compareText(a.service, b.service));
+  const sections: string[][] = [[serviceTable(services, palette)]];
+  const summary = [summaryLine(result, palette)];
+  if (result.interrupted) summary.unshift(palette.yellow('interrupted: the run was stopped before it finished'));
+  sections.push(summary);
+  for (const outcome of services) {
+    if (outcome.score < 100) sections.push(problemBlock(outcome, palette));
+  }
+  sections.push(verdictLines(result, palette));
+  return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
+}
