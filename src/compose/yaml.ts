@@ -12,6 +12,7 @@ import {
   LineCounter,
   type Node,
   parseAllDocuments,
+  visit,
   type YAMLMap,
 } from 'yaml';
 import type { Issue } from '../model.js';
@@ -37,7 +38,8 @@ const NOT_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u0
 interface Walk {
   file: string;
   lines: LineCounter;
-  doc: Document.Parsed;
+  /** Anchored nodes by name, in document order (a name may be re-anchored later in the file). */
+  anchors: Map<string, Node[]>;
   issues: Issue[];
   /** Nodes still allowed to be materialised through aliases. */
   aliasBudget: number;
@@ -81,7 +83,7 @@ export function parseYaml(text: string, file: string): { doc: unknown; issues: I
   const walk: Walk = {
     file,
     lines,
-    doc: first,
+    anchors: collectAnchors(first),
     issues,
     aliasBudget: MAX_ALIAS_NODES,
     inAlias: 0,
@@ -135,8 +137,24 @@ function untagged(node: Node, path: string, w: Walk): unknown {
   return null;
 }
 
+function collectAnchors(doc: Document.Parsed): Map<string, Node[]> {
+  const anchors = new Map<string, Node[]>();
+  visit(doc, (_key, node) => {
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) anchors.set(anchor, [...(anchors.get(anchor) ?? []), node as Node]);
+  });
+  return anchors;
+}
+
+/** The alias refers to the closest anchor of that name defined before it. */
+function anchorFor(node: Alias, w: Walk): Node | undefined {
+  const at = node.range?.[0] ?? 0;
+  const candidates = w.anchors.get(node.source) ?? [];
+  return candidates.findLast((candidate) => (candidate.range?.[0] ?? 0) < at);
+}
+
 function expandAlias(node: Alias, path: string, w: Walk): unknown {
-  const target = node.resolve(w.doc) as Node | undefined;
+  const target = anchorFor(node, w);
   if (!target) {
     w.issues.push(issueAt(w.file, w.lines, node.range?.[0] ?? 0, `unknown anchor "${node.source}"`, path));
     return null;

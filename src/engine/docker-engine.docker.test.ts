@@ -151,6 +151,9 @@ describe('docker engine adapter (real engine)', () => {
       const other = await engine.createNetwork({ name: scope.name('net2'), labels: scope.labels, internal: true });
       const volume = await engine.createVolume({ name: scope.name('vol'), labels: scope.labels });
       assert.equal(volume, scope.name('vol'));
+      assert.equal(await engine.networkExists(scope.name('net')), true);
+      assert.equal(await engine.networkExists(scope.name('ne')), false, 'a name prefix is not the network');
+      assert.equal(await engine.volumeExists(volume), true);
       const id = await engine.createContainer(
         spec(scope, 'app', {
           cmd: ['sleep', '300'],
@@ -199,6 +202,8 @@ describe('docker engine adapter (real engine)', () => {
       await engine.removeNetwork(network);
       await engine.removeNetwork(other);
       await engine.removeVolume(volume);
+      assert.equal(await engine.networkExists(scope.name('net')), false);
+      assert.equal(await engine.volumeExists(volume), false);
       // Removal is idempotent: a second round finds nothing and says nothing.
       await engine.removeContainer(id);
       await engine.removeNetwork(network);
@@ -309,12 +314,22 @@ describe('docker engine adapter (real engine)', () => {
 
   test('an empty entrypoint clears the image entrypoint', async () => {
     await labelled(async (scope) => {
+      // The postgres fixture has an entrypoint script; busybox has none and would prove nothing.
       const id = await engine.createContainer(
-        spec(scope, 'entry', { entrypoint: [], cmd: ['sh', '-c', 'echo "$0"'], user: 'app', workingDir: '/tmp' }),
+        spec(scope, 'entry', {
+          image: 'rehearsa-fixture/postgres:15',
+          entrypoint: [],
+          cmd: ['sh', '-c', 'true'],
+          user: 'postgres',
+          workingDir: '/tmp',
+        }),
       );
-      await engine.startContainer(id);
-      await waitFor('exit', async () => ((await engine.inspectContainer(id)).status === 'exited' ? true : undefined));
-      assert.deepEqual(await engine.logs(id, 10), ['sh']);
+      const http = createHttpClient(resolveDockerHost(), 10_000);
+      const raw = JSON.parse((await http.send({ method: 'GET', path: `/containers/${id}/json` })).body.toString());
+      assert.equal(raw.Path, 'sh');
+      assert.deepEqual(raw.Args, ['-c', 'true']);
+      assert.equal(raw.Config.User, 'postgres');
+      assert.equal(raw.Config.WorkingDir, '/tmp');
       await engine.removeContainer(id);
     });
   });

@@ -115,6 +115,17 @@ class DockerEngine implements Engine {
     await this.call('DELETE', `/networks/${encodeURIComponent(id)}`, { absentOk: true });
   }
 
+  async networkExists(name: string): Promise<boolean> {
+    // The name filter matches substrings (and /networks/{x} matches ID prefixes): compare names exactly here.
+    const query = { filters: JSON.stringify({ name: [name] }) };
+    const networks = (await this.call('GET', '/networks', { query })) as ApiNetwork[];
+    return networks.some((n) => n.Name === name);
+  }
+
+  async volumeExists(name: string): Promise<boolean> {
+    return (await this.call('GET', `/volumes/${encodeURIComponent(name)}`, { absentOk: true })) !== undefined;
+  }
+
   async createVolume(opts: { name: string; labels: Record<string, string> }): Promise<string> {
     const body = { Name: opts.name, Labels: opts.labels };
     const created = (await this.call('POST', '/volumes/create', { body })) as { Name: string };

@@ -32,6 +32,14 @@ function width(text: string): number {
   return [...stripVTControlCharacters(text)].length;
 }
 
+/** Cuts plain text to `room` characters, the last one an ellipsis. */
+function truncate(text: string, room: number): string {
+  return `${[...text]
+    .slice(0, room - 1)
+    .join('')
+    .trimEnd()}…`;
+}
+
 /**
  * Creates the progress view. On a TTY: a compose-style block (`[+] Running 2/3`, then a spinner, ✔ or ✗ per
  * service sorted by name) redrawn in place at most every 100 ms until `done()`, which draws the final frame and
@@ -95,13 +103,7 @@ function liveProgress(out: ProgressOutput, palette: Palette): Progress {
       const padded = head + ' '.repeat(phaseWidth - width(phase));
       const room = maxWidth - width(padded) - 2;
       if (room <= 1) return head;
-      const text =
-        width(detail) > room
-          ? `${[...detail]
-              .slice(0, room - 1)
-              .join('')
-              .trimEnd()}…`
-          : detail;
+      const text = width(detail) > room ? truncate(detail, room) : detail;
       return `${padded}  ${palette.dim(text)}`;
     });
     const header = `${palette.bold('[+] Running')} ${settled}/${services.length}`;

@@ -39,7 +39,10 @@ export async function bootServices(plan: Plan, deps: BootDeps, options: BootOpti
   const tracker = new ReadinessTracker();
   const containerIds = new Map<string, string>();
   const failures = new Map<string, BootFailure>();
-  tracker.onEvent = (service, event, state) => deps.onPhase(service, phaseFor(event.action, state.health, event.exitCode));
+  tracker.onEvent = (service, event, state) => {
+    const phase = phaseFor(event.action, state.health, event.exitCode);
+    if (phase) deps.onPhase(service, phase);
+  };
 
   const streamAbort = new AbortController();
   const stopStream = () => streamAbort.abort();
@@ -305,7 +308,8 @@ async function collectOutcomes(
   );
 }
 
-function phaseFor(action: string, health: string, exitCode?: number): string {
+/** The progress phase a lifecycle event announces; healthcheck execs and other chatter announce nothing. */
+function phaseFor(action: string, health: string, exitCode?: number): string | undefined {
   switch (action) {
     case 'start':
       return 'Started';
@@ -316,7 +320,7 @@ function phaseFor(action: string, health: string, exitCode?: number): string {
     case 'oom':
       return 'OOM-killed';
     default:
-      return action.charAt(0).toUpperCase() + action.slice(1);
+      return undefined;
   }
 }
 

@@ -15,6 +15,13 @@ test('exit 0 under restart: always is not completed', () => {
   assert.deepEqual(result, { state: 'exited', reasonClass: 'exit', reason: 'exited with code 0' });
 });
 
+test('dying after being healthy says so; dying without a healthcheck does not', () => {
+  const died = state({ status: 'exited', exitCode: 2, readyAtMs: 5, relapsed: true });
+  assert.equal(classifyOutcome(plain, died, undefined).reason, 'exited with code 2');
+  const checked = { ...plain, healthcheck: { test: ['CMD', 'true'], disabled: false } };
+  assert.equal(classifyOutcome(checked, died, undefined).reason, 'exited with code 2 after being healthy');
+});
+
 test('a restarted container is a crash loop with its count', () => {
   assert.deepEqual(classifyOutcome(plain, state({ status: 'running', starts: 4 }), undefined), {
     state: 'failed',

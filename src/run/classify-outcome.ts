@@ -41,7 +41,9 @@ export function classifyOutcome(
     if (readiness.oomKilled) return { state: 'exited', reasonClass: 'oom', reason: `killed by the OOM killer (exit ${code})` };
     const wouldRestart = container.restart.name === 'always' || container.restart.name === 'unless-stopped';
     if (code === 0 && !wouldRestart) return { state: 'completed' };
-    if (readiness.relapsed) return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code} after being ready` };
+    // Without a healthcheck "ready" only means "started", so dying later is not worth calling a relapse.
+    const wasHealthy = readiness.relapsed && container.healthcheck !== undefined && !container.healthcheck.disabled;
+    if (wasHealthy) return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code} after being healthy` };
     return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code}` };
   }
   if (container.oneShot) {
