@@ -3,9 +3,10 @@
 # real-engine tests. This is what the README's test command and .ci/run run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f dist/rehearsa.mjs ] || npm run build
+npm run build
 bash scripts/engine-up.sh
 bash scripts/build-images.sh
+bash scripts/registry-up.sh
 npm run typecheck
 npm run lint
 node scripts/run-tests.mjs all

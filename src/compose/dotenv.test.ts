@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are compose templates, not JS templates.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -30,7 +31,8 @@ describe('parseDotenv', () => {
   });
 
   it('applies escapes in double quotes and interpolates them', () => {
-    const text = 'A="l1\\nl2\\tt"\nB="say \\"hi\\""\nC="back\\\\slash"\nD="\\$HOME and $HOME"\nE="multi\nline"\nF="\\0101\\q"\n';
+    const text =
+      'A="l1\\nl2\\tt"\nB="say \\"hi\\""\nC="back\\\\slash"\nD="\\$HOME and $HOME"\nE="multi\nline"\nF="\\0101\\q"\n';
     assert.deepEqual(parse(text).values, {
       A: 'l1\nl2\tt',
       B: 'say "hi"',
@@ -42,7 +44,8 @@ describe('parseDotenv', () => {
   });
 
   it('interpolates unquoted values from the lookup first, then earlier keys of the file', () => {
-    const text = 'BASE=/srv\nDATA=$BASE/data\nCONF=${BASE}/conf\nHOME=/override\nH=$HOME\nDEF=${MISSING:-fallback}\nESC=$$BASE\n';
+    const text =
+      'BASE=/srv\nDATA=$BASE/data\nCONF=${BASE}/conf\nHOME=/override\nH=$HOME\nDEF=${MISSING:-fallback}\nESC=$$BASE\n';
     assert.deepEqual(parse(text).values, {
       BASE: '/srv',
       DATA: '/srv/data',

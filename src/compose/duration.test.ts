@@ -29,7 +29,21 @@ describe('parseDuration', () => {
   });
 
   it('returns undefined for what Compose rejects', () => {
-    for (const text of ['', '30', '1.5', 's', '.s', '1x', '1 s', '1S', '1m 30s', '-', 'abc', '1e3s', '10000000000000000000s']) {
+    for (const text of [
+      '',
+      '30',
+      '1.5',
+      's',
+      '.s',
+      '1x',
+      '1 s',
+      '1S',
+      '1m 30s',
+      '-',
+      'abc',
+      '1e3s',
+      '10000000000000000000s',
+    ]) {
       assert.equal(parseDuration(text), undefined, text);
     }
   });
@@ -61,6 +75,7 @@ describe('formatDuration', () => {
   });
 
   it('round-trips with parseDuration', () => {
-    for (const text of ['1m30s', '1h5m30.02s', '250ms', '45s']) assert.equal(formatDuration(parseDuration(text)!), text);
+    for (const text of ['1m30s', '1h5m30.02s', '250ms', '45s'])
+      assert.equal(formatDuration(parseDuration(text)!), text);
   });
 });

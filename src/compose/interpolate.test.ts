@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are compose templates, not JS templates.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -128,7 +129,8 @@ describe('interpolateTree', () => {
       {
         file: 'c.yml',
         path: 'services.web.image',
-        message: 'invalid interpolation format for services.web.image: "${". You may need to escape any $ with another $.',
+        message:
+          'invalid interpolation format for services.web.image: "${". You may need to escape any $ with another $.',
         severity: 'error',
       },
       {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are compose templates, not JS templates.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { shellSplit } from './shell-split.js';

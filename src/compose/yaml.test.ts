@@ -90,7 +90,12 @@ describe('parseYaml', () => {
   it('rejects two `<<` keys in one mapping, as Compose >= 2.17 does', () => {
     const { issues } = parseYaml('a: &a {p: 1}\nb: &b {q: 2}\nc:\n  <<: *a\n  <<: *b\n', 'c.yml');
     assert.deepEqual(issues, [
-      { file: 'c.yml', path: 'c', message: 'line 5, column 3: mapping key "<<" already defined at line 4', severity: 'error' },
+      {
+        file: 'c.yml',
+        path: 'c',
+        message: 'line 5, column 3: mapping key "<<" already defined at line 4',
+        severity: 'error',
+      },
     ]);
   });
 
@@ -247,5 +252,15 @@ describe('parseYaml on the real corpus', () => {
     const services = (doc as { services: Record<string, { image?: string }> }).services;
     const images = new Set(Object.values(services).map((s) => s.image));
     assert.ok(images.has('grafana/loki:2.9.10'));
+  });
+});
+
+describe('parseYaml on hostile input', () => {
+  it('reports pathological nesting instead of overflowing the stack', () => {
+    const depth = 200_000;
+    const { doc, issues } = parseYaml(`a: ${'['.repeat(depth)}${']'.repeat(depth)}\n`, 'deep.yml');
+    assert.equal(doc, null);
+    assert.equal(issues.length >= 1, true);
+    assert.equal(issues[0]!.severity, 'error');
   });
 });

@@ -55,6 +55,19 @@ interface Walk {
  * ResetTag/OverrideTag wrappers; never throws: every problem is an error issue (`line L, column C: …`).
  */
 export function parseYaml(text: string, file: string): { doc: unknown; issues: Issue[] } {
+  try {
+    return parseText(text, file);
+  } catch (error) {
+    // Pathological nesting can exhaust the stack in the parser or the walk; that is bad input, not a crash.
+    if (!(error instanceof RangeError)) throw error;
+    return {
+      doc: null,
+      issues: [{ file, message: `the file is nested too deeply to parse (${error.message})`, severity: 'error' }],
+    };
+  }
+}
+
+function parseText(text: string, file: string): { doc: unknown; issues: Issue[] } {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const lines = new LineCounter();
   const bad = NOT_TEXT.exec(source);

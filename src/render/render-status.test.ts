@@ -100,13 +100,13 @@ test('policy: defaults when none is stored', () => {
       'min-confidence          70',
       'block-on-regression     no',
       'fail-on-duration-spike  no',
-      'duration-spike-percent  -',
+      'duration-spike-percent  50%',
       '',
     ].join('\n'),
   );
 });
 
-test('policy: a stored policy replaces the defaults', () => {
+test('policy: a stored policy is laid over the defaults', () => {
   assert.equal(
     renderPolicy(
       'shop',
@@ -116,7 +116,7 @@ test('policy: a stored policy replaces the defaults', () => {
     [
       'policy for shop: stored',
       'RULE                    VALUE',
-      'min-confidence          off',
+      'min-confidence          70',
       'block-on-regression     yes',
       'fail-on-duration-spike  yes',
       'duration-spike-percent  50%',

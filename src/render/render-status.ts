@@ -1,3 +1,4 @@
+import { DEFAULT_DURATION_SPIKE_PERCENT } from '../policy/evaluate-policy.js';
 import type { HistoryEntry, PolicyRules, StackStatus } from '../model.js';
 import type { Palette } from './colors.js';
 import { colorByRisk, compareText, formatSeconds, formatTimestamp, formatTrend } from './format.js';
@@ -49,11 +50,11 @@ export function renderHistory(entries: HistoryEntry[], palette: Palette): string
 }
 
 /**
- * Renders the policy that judges a stack: the stored rules when there are any, otherwise the defaults, said so.
- * A stored policy is shown as stored (unset rules are off), because it replaces the default rather than merging.
+ * Renders the policy that judges a stack: the stored rules laid over the defaults (as evaluatePolicy applies
+ * them), and whether anything is stored at all.
  */
 export function renderPolicy(stack: string, rules: PolicyRules | undefined, defaults: PolicyRules): string {
-  const effective = rules ?? defaults;
+  const effective = { ...defaults, ...rules };
   const head = rules ? `policy for ${stack}: stored` : `policy for ${stack}: default (none stored)`;
   const yesNo = (value: boolean | undefined) => (value ? 'yes' : 'no');
   const table = renderTable(
@@ -64,7 +65,7 @@ export function renderPolicy(stack: string, rules: PolicyRules | undefined, defa
       ['fail-on-duration-spike', yesNo(effective.failOnDurationSpike)],
       [
         'duration-spike-percent',
-        effective.durationSpikePercent === undefined ? '-' : `${effective.durationSpikePercent}%`,
+        `${effective.durationSpikePercent ?? DEFAULT_DURATION_SPIKE_PERCENT}%`,
       ],
     ],
   );
