@@ -27,7 +27,8 @@ export function registerHistoryCommands(program: Command, deps: CommandDeps): vo
       const problem = validateStackName(stack);
       if (problem) throw new InputError(`stack "${stack}": ${problem}`);
       const history = ctx.history();
-      if (!history.knownStacks().includes(stack)) throw new InputError(`unknown stack "${stack}" (see rehearsa status)`);
+      if (!history.knownStacks().includes(stack))
+        throw new InputError(`unknown stack "${stack}" (see rehearsa status)`);
       const entries = history.listRuns(stack, Number(opts.limit) || 20);
       ctx.out.write(opts.json ? `${JSON.stringify(entries, null, 2)}\n` : `${renderHistory(entries, ctx.palette)}\n`);
       deps.setExit(ExitCode.Passed);

@@ -1,12 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, RehearsaError } from '../errors.js';
 import { HistoryError } from '../history/history-error.js';
+import { registerCleanupCommand } from './cleanup-command.js';
+import { type CommandContext, createContext } from './context.js';
 import { registerHistoryCommands } from './history-commands.js';
+import { integerOption } from './options.js';
 import { registerPolicyCommands } from './policy-commands.js';
 import { registerStackCommands } from './stack-commands.js';
-import { createContext, type CommandContext } from './context.js';
-import { integerOption } from './options.js';
-import { registerCleanupCommand } from './cleanup-command.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -79,7 +79,11 @@ function applyExitOverride(cmd: Command): void {
 function reportError(error: unknown, debug: boolean): number {
   if (error instanceof CommanderError) {
     // Help and version are "errors" only in commander's control flow; its own message is already printed.
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    ) {
       return ExitCode.Passed;
     }
     if (error.code === 'commander.executeSubCommandAsync') return ExitCode.Passed;
@@ -88,7 +92,8 @@ function reportError(error: unknown, debug: boolean): number {
   if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   if (error instanceof RehearsaError) {
     const prefix = error.exitCode === ExitCode.Interrupted ? '' : 'rehearsa: ';
-    process.stderr.write(`${prefix}${error.message}\n`);
+    // One line per problem, each readable on its own.
+    for (const line of error.message.split('\n')) process.stderr.write(`${prefix}${line}\n`);
     return error.exitCode;
   }
   if (error instanceof HistoryError) {

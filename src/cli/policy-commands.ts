@@ -16,7 +16,10 @@ export function registerPolicyCommands(program: Command, deps: CommandDeps): voi
     .argument('<stack>', 'stack name')
     .option('--min-confidence <n>', 'fail below this confidence (0-100)')
     .option('--block-on-regression <bool>', 'fail when confidence dropped since the previous run (true|false)')
-    .option('--fail-on-duration-spike <bool>', 'fail when the run is much slower than the median of the last 5 (true|false)')
+    .option(
+      '--fail-on-duration-spike <bool>',
+      'fail when the run is much slower than the median of the last 5 (true|false)',
+    )
     .option('--duration-spike-percent <n>', 'how much slower counts as a spike (default 50)')
     .action((stack: string, opts) => {
       checkStack(stack);
@@ -54,7 +57,9 @@ export function registerPolicyCommands(program: Command, deps: CommandDeps): voi
       checkStack(stack);
       const ctx = deps.context();
       const deleted = ctx.history().deletePolicy(stack);
-      ctx.out.write(deleted ? `policy of ${stack} deleted; the default applies\n` : `${stack} had no policy; the default applies\n`);
+      ctx.out.write(
+        deleted ? `policy of ${stack} deleted; the default applies\n` : `${stack} had no policy; the default applies\n`,
+      );
     });
 }
 

@@ -12,7 +12,14 @@ const check = (test: string, interval = '300ms', retries = 2) =>
 interface RunDoc {
   runId: string;
   stack: string;
-  services: { service: string; state: string; score: number; reason?: string; reasonClass?: string; timings: Record<string, number> }[];
+  services: {
+    service: string;
+    state: string;
+    score: number;
+    reason?: string;
+    reasonClass?: string;
+    timings: Record<string, number>;
+  }[];
   summary: { confidence: number; risk: string; stability: number; trend?: string };
   verdict: { passed: boolean; violations: { rule: string; message: string }[] };
   exitCode: number;
@@ -20,10 +27,13 @@ interface RunDoc {
 
 async function rehearse(compose: string, stack: string, data: string, extra: string[] = []) {
   const dir = writeTree({ 'compose.yaml': compose });
-  const result = await runRehearsa(['stack', 'test', 'compose.yaml', '--stack', stack, '--json', '--settle', '0', ...extra], {
-    cwd: dir,
-    dataDir: data,
-  });
+  const result = await runRehearsa(
+    ['stack', 'test', 'compose.yaml', '--stack', stack, '--json', '--settle', '0', ...extra],
+    {
+      cwd: dir,
+      dataDir: data,
+    },
+  );
   assert.deepEqual(await leftovers(`rehearsa.stack=${stack}`), [], 'nothing labelled with the stack may remain');
   return result;
 }
@@ -137,8 +147,15 @@ describe('rehearsa stack test against the real engine', { timeout: 180_000 }, ()
   after: { image: ${BUSYBOX}, command: sleep 300, depends_on: { slow: { condition: service_healthy } } }
 `,
     });
-    const run = startRehearsa(['stack', 'test', '--stack', stack, '--timeout', '120'], { cwd: dir, dataDir: dataDir() });
-    for (let i = 0; i < 200 && (await leftovers(`rehearsa.stack=${stack}`)).every((r) => !r.startsWith('container')); i++) {
+    const run = startRehearsa(['stack', 'test', '--stack', stack, '--timeout', '120'], {
+      cwd: dir,
+      dataDir: dataDir(),
+    });
+    for (
+      let i = 0;
+      i < 200 && (await leftovers(`rehearsa.stack=${stack}`)).every((r) => !r.startsWith('container'));
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 100));
     }
     run.child.kill('SIGINT');

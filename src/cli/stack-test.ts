@@ -1,49 +1,39 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { loadProject } from '../compose/load-project.js';
 import type { Engine } from '../engine/engine.js';
-import { ExitCode, InputError } from '../errors.js';
-import { validateStackName } from '../history/stack-name.js';
+import { ExitCode } from '../errors.js';
 import type { ComposeProject, Finding, Plan, RunResult, ServiceOutcome } from '../model.js';
 import { buildPlan, type PullPolicy } from '../plan/build-plan.js';
-import { checkDependencies } from '../plan/dependency-graph.js';
 import { evaluatePolicy } from '../policy/evaluate-policy.js';
-import { factsToGather, type HostFacts, runPreflight } from '../preflight/run-preflight.js';
+import { runPreflight } from '../preflight/run-preflight.js';
+import { createProgress } from '../render/progress.js';
 import { renderFindings } from '../render/render-findings.js';
 import { renderRunJson } from '../render/render-json.js';
 import { renderRun } from '../render/render-run.js';
-import { createProgress } from '../render/progress.js';
 import { bootServices } from '../run/boot-services.js';
 import { currentOwner } from '../run/owner.js';
 import { RunScope } from '../run/run-scope.js';
 import { sweepDeadRuns } from '../run/sweep-dead-runs.js';
 import { summariseRun } from '../score/summarise-run.js';
 import type { CommandContext } from './context.js';
+import { gatherHostFacts } from './host-facts.js';
+import { loadStack, type ProjectOptions } from './stack-inspect.js';
 
-export interface StackTestOptions {
-  files: string[];
+export interface StackTestOptions extends ProjectOptions {
   timeoutSeconds: number;
   settleSeconds: number;
   pull: PullPolicy;
-  stack?: string;
-  envFiles: string[];
-  profiles: string[];
   json: boolean;
   allowEgress: boolean;
 }
 
 /** `rehearsa stack test`: load → preflight → plan → boot → score → record → judge → report; returns the exit code. */
-export async function stackTest(options: StackTestOptions, ctx: CommandContext, signal: AbortSignal): Promise<ExitCode> {
+export async function stackTest(
+  options: StackTestOptions,
+  ctx: CommandContext,
+  signal: AbortSignal,
+): Promise<ExitCode> {
   const startedAtMs = ctx.now();
-  const project = await loadProject({
-    files: options.files,
-    cwd: ctx.cwd,
-    env: ctx.env,
-    envFiles: options.envFiles,
-    profiles: options.profiles,
-  });
-  const stack = stackNameFor(project, options.stack);
-  rejectInvalidGraph(project);
+  const { project, stack } = await loadStack(options, ctx);
   const history = ctx.history();
   const engine = ctx.engine();
   await engine.ping(signal);
@@ -86,7 +76,13 @@ async function rehearse(
   try {
     return await bootServices(
       plan,
-      { engine, scope, signal, now: ctx.now, onPhase: (service, phase, detail) => progress.update(service, phase, detail) },
+      {
+        engine,
+        scope,
+        signal,
+        now: ctx.now,
+        onPhase: (service, phase, detail) => progress.update(service, phase, detail),
+      },
       { ...timing, logTailLines: 20 },
     );
   } finally {
@@ -126,36 +122,4 @@ function judge(
     verdict,
     exitCode: verdict.passed ? ExitCode.Passed : ExitCode.PolicyFailed,
   };
-}
-
-function stackNameFor(project: ComposeProject, explicit: string | undefined): string {
-  const stack = explicit ?? project.name;
-  const problem = validateStackName(stack);
-  if (problem) throw new InputError(`--stack: ${problem}`);
-  return stack;
-}
-
-function rejectInvalidGraph(project: ComposeProject): void {
-  const issues = checkDependencies(project.services, project.files[0]);
-  if (issues.length > 0) throw new InputError(issues);
-}
-
-async function gatherHostFacts(project: ComposeProject, engine: Engine): Promise<HostFacts> {
-  const wanted = factsToGather(project);
-  const [networks, volumes, images] = await Promise.all([
-    filterAsync(wanted.networks, (n) => engine.networkExists(n)),
-    filterAsync(wanted.volumes, (v) => engine.volumeExists(v)),
-    filterAsync(wanted.images, (i) => engine.imageExists(i)),
-  ]);
-  return {
-    existingPaths: new Set(wanted.paths.filter((p) => existsSync(p))),
-    networks: new Set(networks),
-    volumes: new Set(volumes),
-    images: new Set(images),
-  };
-}
-
-async function filterAsync(values: string[], keep: (v: string) => Promise<boolean>): Promise<string[]> {
-  const kept = await Promise.all(values.map(async (v) => ((await keep(v)) ? v : undefined)));
-  return kept.filter((v): v is string => v !== undefined);
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Compose `${VAR}` templates are the test data.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -21,7 +22,10 @@ describe('loadProject: interpolation and .env', () => {
   });
 
   it('fails on ${VAR:?message} naming the variable', async () => {
-    const dir = fixture({ 'compose.yaml': 'services:\n  db:\n    image: postgres\n    environment:\n      PW: ${PG_PASS:?password required}\n' });
+    const dir = fixture({
+      'compose.yaml':
+        'services:\n  db:\n    image: postgres\n    environment:\n      PW: ${PG_PASS:?password required}\n',
+    });
     const [line] = await loadErrors(dir);
     assert.match(line ?? '', /^compose\.yaml › services\.db\.environment\.PW: .*PG_PASS.*password required/);
   });
@@ -30,7 +34,8 @@ describe('loadProject: interpolation and .env', () => {
     const dir = fixture({
       'base.yml': 'services:\n  a:\n    image: a\n  b:\n    image: b\n    profiles: [extra]\n',
       'more.yml': 'services:\n  a:\n    environment: [X=1]\n',
-      '.env': 'COMPOSE_FILE=base.yml;more.yml\nCOMPOSE_PATH_SEPARATOR=;\nCOMPOSE_PROFILES=extra\nCOMPOSE_PROJECT_NAME=fromenv\n',
+      '.env':
+        'COMPOSE_FILE=base.yml;more.yml\nCOMPOSE_PATH_SEPARATOR=;\nCOMPOSE_PROFILES=extra\nCOMPOSE_PROJECT_NAME=fromenv\n',
     });
     const project = await load(dir);
     assert.equal(project.name, 'fromenv');
@@ -41,7 +46,9 @@ describe('loadProject: interpolation and .env', () => {
   });
 
   it('exposes the project name to interpolation', async () => {
-    const dir = fixture({ 'compose.yaml': 'name: My_Stack\nservices:\n  a:\n    image: a\n    container_name: ${COMPOSE_PROJECT_NAME}-a\n' });
+    const dir = fixture({
+      'compose.yaml': 'name: My_Stack\nservices:\n  a:\n    image: a\n    container_name: ${COMPOSE_PROJECT_NAME}-a\n',
+    });
     const project = await load(dir);
     assert.equal(project.name, 'my_stack');
     assert.equal(project.services.a?.containerName, 'my_stack-a');
@@ -102,7 +109,9 @@ describe('loadProject: environment and env_file', () => {
   });
 
   it('accepts environment as a map with numbers, booleans and empty values', async () => {
-    const dir = fixture({ 'compose.yaml': 'services:\n  a:\n    image: a\n    environment:\n      N: 5\n      B: true\n      E: ""\n' });
+    const dir = fixture({
+      'compose.yaml': 'services:\n  a:\n    image: a\n    environment:\n      N: 5\n      B: true\n      E: ""\n',
+    });
     assert.deepEqual((await load(dir)).services.a?.environment, { N: '5', B: 'true', E: '' });
   });
 });
@@ -204,7 +213,9 @@ describe('loadProject: healthcheck', () => {
   });
 
   it('reports an invalid duration with a hint', async () => {
-    const dir = fixture({ 'compose.yml': 'services:\n  db:\n    image: p\n    healthcheck:\n      interval: "90"\n      timeout: soon\n' });
+    const dir = fixture({
+      'compose.yml': 'services:\n  db:\n    image: p\n    healthcheck:\n      interval: "90"\n      timeout: soon\n',
+    });
     assert.deepEqual(await loadErrors(dir), [
       'compose.yml › services.db.healthcheck.interval: "90" is not a duration (use 1m30s)',
       'compose.yml › services.db.healthcheck.timeout: "soon" is not a duration',
@@ -252,9 +263,12 @@ describe('loadProject: depends_on', () => {
 
   it('reports an undefined dependency and drops an optional one', async () => {
     const dir = fixture({
-      'compose.yaml': 'services:\n  web:\n    image: w\n    depends_on:\n      ghost: {condition: service_started}\n      maybe: {condition: service_started, required: false}\n',
+      'compose.yaml':
+        'services:\n  web:\n    image: w\n    depends_on:\n      ghost: {condition: service_started}\n      maybe: {condition: service_started, required: false}\n',
     });
-    assert.deepEqual(await loadErrors(dir), ['compose.yaml › services.web.depends_on: depends on undefined service "ghost"']);
+    assert.deepEqual(await loadErrors(dir), [
+      'compose.yaml › services.web.depends_on: depends on undefined service "ghost"',
+    ]);
   });
 });
 
@@ -290,7 +304,15 @@ describe('loadProject: ports', () => {
       { target: 81, protocol: 'tcp', published: '81', hostIp: '::1', mode: 'ingress' },
       { target: 3306, protocol: 'tcp', published: '13306', hostIp: '127.0.0.1', mode: 'ingress' },
       { target: 7000, protocol: 'tcp', hostIp: '127.0.0.1', mode: 'ingress' },
-      { target: 443, protocol: 'tcp', published: '8443', hostIp: '0.0.0.0', mode: 'host', name: 'https', appProtocol: 'https' },
+      {
+        target: 443,
+        protocol: 'tcp',
+        published: '8443',
+        hostIp: '0.0.0.0',
+        mode: 'host',
+        name: 'https',
+        appProtocol: 'https',
+      },
     ]);
   });
 
@@ -329,8 +351,20 @@ describe('loadProject: volumes and tmpfs', () => {
     });
     const project = await load(dir, { env: { HOME: '/home/me' } });
     assert.deepEqual(project.services.a?.mounts, [
-      { type: 'bind', source: join(dir, 'conf'), target: '/etc/conf', readOnly: true, bind: { createHostPath: true, selinux: 'z' } },
-      { type: 'bind', source: '/srv/data', target: '/data', readOnly: false, bind: { createHostPath: true, selinux: 'Z' } },
+      {
+        type: 'bind',
+        source: join(dir, 'conf'),
+        target: '/etc/conf',
+        readOnly: true,
+        bind: { createHostPath: true, selinux: 'z' },
+      },
+      {
+        type: 'bind',
+        source: '/srv/data',
+        target: '/data',
+        readOnly: false,
+        bind: { createHostPath: true, selinux: 'Z' },
+      },
       { type: 'bind', source: '/home/me/cache', target: '/cache', readOnly: false, bind: { createHostPath: true } },
       { type: 'volume', source: 'db', target: '/var/lib/db', readOnly: false, volume: { nocopy: true } },
       { type: 'volume', target: '/anon', readOnly: false, volume: { nocopy: false } },
@@ -454,7 +488,8 @@ describe('loadProject: other service fields', () => {
 
   it('warns on version and reports unknown keys instead of dropping them', async () => {
     const dir = fixture({
-      'compose.yaml': 'version: "3.8"\nfoo: 1\nservices:\n  a:\n    image: a\n    imagee: typo\n    x-ok: 1\nvolumes:\n  v: {drivr: local}\n',
+      'compose.yaml':
+        'version: "3.8"\nfoo: 1\nservices:\n  a:\n    image: a\n    imagee: typo\n    x-ok: 1\nvolumes:\n  v: {drivr: local}\n',
     });
     assert.deepEqual(await loadErrors(dir), [
       'compose.yaml › foo: unknown top-level key "foo"',
@@ -469,7 +504,8 @@ describe('loadProject: other service fields', () => {
 
   it('collects every problem before failing', async () => {
     const dir = fixture({
-      'compose.yaml': 'services:\n  a:\n    image: a\n    depends_on: [x]\n    shm_size: lots\n  b:\n    build: .\n    ports: ["x"]\n',
+      'compose.yaml':
+        'services:\n  a:\n    image: a\n    depends_on: [x]\n    shm_size: lots\n  b:\n    build: .\n    ports: ["x"]\n',
     });
     const errors = await loadErrors(dir);
     assert.equal(errors.length, 3);

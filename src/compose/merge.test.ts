@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Compose `${VAR}` templates are the test data.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -113,12 +114,17 @@ describe('loadProject: multiple -f files', () => {
       'b.yml': 'services:\n  s:\n    ports: !override ["3:3"]\n',
     });
     const project = await load(dir, { files: ['a.yml', 'b.yml'] });
-    assert.deepEqual(project.services.s?.ports.map((p) => p.target), [3]);
+    assert.deepEqual(
+      project.services.s?.ports.map((p) => p.target),
+      [3],
+    );
   });
 
   it('attributes issues to the file that holds them', async () => {
     const dir = fixture({ 'a.yml': 'services:\n  s: {image: s}\n', 'b.yml': 'services:\n  s: {imag: t}\n' });
-    assert.deepEqual(await loadErrors(dir, { files: ['a.yml', 'b.yml'] }), ['b.yml › services.s.imag: unknown key "imag"']);
+    assert.deepEqual(await loadErrors(dir, { files: ['a.yml', 'b.yml'] }), [
+      'b.yml › services.s.imag: unknown key "imag"',
+    ]);
   });
 });
 
@@ -194,7 +200,8 @@ describe('loadProject: include', () => {
         '  web: {image: web, depends_on: [db, cache]}',
         '',
       ].join('\n'),
-      'sub/db.yml': 'services:\n  db:\n    image: "postgres:${PG_TAG}"\n    volumes: [./init:/init, pg:/var/lib/postgresql]\nvolumes:\n  pg: {}\n',
+      'sub/db.yml':
+        'services:\n  db:\n    image: "postgres:${PG_TAG}"\n    volumes: [./init:/init, pg:/var/lib/postgresql]\nvolumes:\n  pg: {}\n',
       'sub/.env': 'PG_TAG=16\n',
       'other/cache.yml': 'services:\n  cache: {image: "redis:${REDIS_TAG}"}\n',
       'other/custom.env': 'REDIS_TAG=7\n',

@@ -22,7 +22,10 @@ test('names, labels and networks are run-scoped; networks are internal unless eg
   assert.deepEqual(web.networks, [{ name: 'rehearsa-demo-r1_default', aliases: ['web', 'my-web'] }]);
   assert.equal(web.labels['rehearsa.service'], 'web');
   assert.ok(plan.rewrites.includes('web: container_name "my-web" renamed rehearsa-demo-r1-web'));
-  assert.equal(buildPlan(makeProject([makeService('web')]), { ...options, allowEgress: true }).networks[0]!.internal, false);
+  assert.equal(
+    buildPlan(makeProject([makeService('web')]), { ...options, allowEgress: true }).networks[0]!.internal,
+    false,
+  );
 });
 
 test('ports are never published, only exposed, and the drop is reported', () => {
@@ -74,7 +77,12 @@ test('one-shots adopted by service_completed_successfully are marked; restart po
       makeService('app', {
         restart: 'on-failure:3',
         dependsOn: {
-          migrate: { condition: 'service_completed_successfully', required: true, restart: false, origin: 'depends_on' },
+          migrate: {
+            condition: 'service_completed_successfully',
+            required: true,
+            restart: false,
+            origin: 'depends_on',
+          },
         },
       }),
     ]),

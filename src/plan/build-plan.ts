@@ -95,8 +95,10 @@ interface PlanContext {
 function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
   const { sandbox, rewrites } = ctx;
   const name = `${sandbox}-${service.name}`;
-  if (service.containerName) rewrites.push(`${service.name}: container_name "${service.containerName}" renamed ${name}`);
-  if (service.ports.length > 0) rewrites.push(`${service.name}: host ports not published (${formatPorts(service.ports)})`);
+  if (service.containerName)
+    rewrites.push(`${service.name}: container_name "${service.containerName}" renamed ${name}`);
+  if (service.ports.length > 0)
+    rewrites.push(`${service.name}: host ports not published (${formatPorts(service.ports)})`);
   if (Object.keys(service.labels).length > 0) {
     rewrites.push(`${service.name}: service labels not applied (a live proxy or updater would act on them)`);
   }
@@ -186,7 +188,11 @@ function planMount(service: Service, mount: Service['mounts'][number], ctx: Plan
       };
     default:
       ctx.rewrites.push(`${service.name}: ${mount.type} mount at ${mount.target} replaced by an empty scratch volume`);
-      return { type: 'volume', source: ctx.scratch(`${mount.type}-${service.name}-${slug(mount.target)}`), ...rest(mount) };
+      return {
+        type: 'volume',
+        source: ctx.scratch(`${mount.type}-${service.name}-${slug(mount.target)}`),
+        ...rest(mount),
+      };
   }
 }
 
@@ -249,7 +255,9 @@ function pullPolicyFor(service: Service, cli: PullPolicy): PlannedContainer['pul
 
 function formatPorts(ports: PortMapping[]): string {
   return ports
-    .map((p) => `${p.hostIp ? `${p.hostIp}:` : ''}${p.published ?? ''}${p.published ? ':' : ''}${p.target}/${p.protocol}`)
+    .map(
+      (p) => `${p.hostIp ? `${p.hostIp}:` : ''}${p.published ?? ''}${p.published ? ':' : ''}${p.target}/${p.protocol}`,
+    )
     .join(', ');
 }
 

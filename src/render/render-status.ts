@@ -1,5 +1,5 @@
-import { DEFAULT_DURATION_SPIKE_PERCENT } from '../policy/evaluate-policy.js';
 import type { HistoryEntry, PolicyRules, StackStatus } from '../model.js';
+import { DEFAULT_DURATION_SPIKE_PERCENT } from '../policy/evaluate-policy.js';
 import type { Palette } from './colors.js';
 import { colorByRisk, compareText, formatSeconds, formatTimestamp, formatTrend } from './format.js';
 import { renderTable } from './table.js';
@@ -63,10 +63,7 @@ export function renderPolicy(stack: string, rules: PolicyRules | undefined, defa
       ['min-confidence', effective.minConfidence === undefined ? 'off' : String(effective.minConfidence)],
       ['block-on-regression', yesNo(effective.blockOnRegression)],
       ['fail-on-duration-spike', yesNo(effective.failOnDurationSpike)],
-      [
-        'duration-spike-percent',
-        `${effective.durationSpikePercent ?? DEFAULT_DURATION_SPIKE_PERCENT}%`,
-      ],
+      ['duration-spike-percent', `${effective.durationSpikePercent ?? DEFAULT_DURATION_SPIKE_PERCENT}%`],
     ],
   );
   return `${head}\n${table}\n`;

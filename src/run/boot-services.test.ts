@@ -8,7 +8,12 @@ import { bootServices } from './boot-services.js';
 import { RunScope } from './run-scope.js';
 
 const HEALTH: Healthcheck = { test: ['CMD', 'true'], intervalMs: 100, disabled: false };
-const dep = (condition: Dependency['condition']): Dependency => ({ condition, required: true, restart: false, origin: 'depends_on' });
+const dep = (condition: Dependency['condition']): Dependency => ({
+  condition,
+  required: true,
+  restart: false,
+  origin: 'depends_on',
+});
 
 async function boot(
   services: Service[],
@@ -47,7 +52,13 @@ test('a dependent is created only after its dependency is healthy', async () => 
     ],
     { db: { health: { afterMs: 30, status: 'healthy' } }, web: {} },
   );
-  assert.deepEqual(engine.calls, ['network rehearsa-demo-r1_default', 'create db', 'start db', 'create web', 'start web']);
+  assert.deepEqual(engine.calls, [
+    'network rehearsa-demo-r1_default',
+    'create db',
+    'start db',
+    'create web',
+    'start web',
+  ]);
   assert.equal(outcomes.db!.score, 100);
   assert.equal(outcomes.web!.score, 85);
   assert.ok(outcomes.web!.timings.startedMs! >= outcomes.db!.timings.readyMs!);
@@ -63,7 +74,10 @@ test('an unhealthy dependency blocks its dependent, which is never created', asy
   );
   assert.ok(!engine.calls.includes('create web'));
   assert.equal(outcomes.db!.state, 'unhealthy');
-  assert.deepEqual([outcomes.web!.state, outcomes.web!.reason], ['not_started', 'not started: dependency db is unhealthy']);
+  assert.deepEqual(
+    [outcomes.web!.state, outcomes.web!.reason],
+    ['not_started', 'not started: dependency db is unhealthy'],
+  );
 });
 
 test('a dependency that never gets healthy times out at the deadline', async () => {
@@ -104,7 +118,11 @@ test('an abort interrupts the boot and the scope still removes everything', asyn
   const controller = new AbortController();
   setTimeout(() => controller.abort(new Error('SIGINT')), 50);
   await assert.rejects(
-    boot([makeService('db', { image: 'db', healthcheck: HEALTH })], { db: {} }, { timeoutMs: 5000, signal: controller.signal }),
+    boot(
+      [makeService('db', { image: 'db', healthcheck: HEALTH })],
+      { db: {} },
+      { timeoutMs: 5000, signal: controller.signal },
+    ),
     /interrupted/,
   );
 });

@@ -5,7 +5,7 @@ import { runFilter } from '../plan/labels.js';
 import { scoreService } from '../score/score-service.js';
 import { type BootFailure, classifyOutcome } from './classify-outcome.js';
 import { prepareImages } from './prepare-images.js';
-import { judgeCondition, isSettled } from './readiness.js';
+import { isSettled, judgeCondition } from './readiness.js';
 import { ReadinessTracker } from './readiness-tracker.js';
 import type { RunScope } from './run-scope.js';
 
@@ -69,7 +69,11 @@ export async function bootServices(plan: Plan, deps: BootDeps, options: BootOpti
         return;
       }
       if (deps.now() >= options.deadlineMs) {
-        failures.set(c.service, { reasonClass: 'timeout', reason: 'deadline reached before it could start', notStarted: true });
+        failures.set(c.service, {
+          reasonClass: 'timeout',
+          reason: 'deadline reached before it could start',
+          notStarted: true,
+        });
         return;
       }
       const failure = await createAndStart(c, plan, engine, scope, tracker, containerIds, deps);
@@ -80,7 +84,11 @@ export async function bootServices(plan: Plan, deps: BootDeps, options: BootOpti
     };
 
     // Every service's task is registered before any runs, so dependents can await their dependencies' tasks.
-    for (const c of plan.containers) booted.set(c.service, Promise.resolve().then(() => bootOne(c)));
+    for (const c of plan.containers)
+      booted.set(
+        c.service,
+        Promise.resolve().then(() => bootOne(c)),
+      );
     await Promise.all(booted.values());
     if (signal.aborted) throw new InterruptedError(INTERRUPTED);
 
@@ -142,7 +150,9 @@ async function awaitDependencies(
         await booted.get(target);
         const failed = failures.get(target);
         const blocked = (why: string): BootFailure | undefined =>
-          dependency.required ? { reasonClass: 'dependency', reason: `not started: dependency ${target} ${why}`, notStarted: true } : undefined;
+          dependency.required
+            ? { reasonClass: 'dependency', reason: `not started: dependency ${target} ${why}`, notStarted: true }
+            : undefined;
         if (failed) return blocked('failed');
         const outcome = await tracker.waitFor(
           () => {
@@ -156,7 +166,11 @@ async function awaitDependencies(
           deps.now,
         );
         if ('timedOut' in outcome) {
-          return { reasonClass: 'timeout', reason: `not started: dependency ${target} not ${conditionWord(dependency.condition)} before the deadline`, notStarted: true };
+          return {
+            reasonClass: 'timeout',
+            reason: `not started: dependency ${target} not ${conditionWord(dependency.condition)} before the deadline`,
+            notStarted: true,
+          };
         }
         return outcome.value.state === 'failed' ? blocked(outcome.value.why ?? 'failed') : undefined;
       }),
@@ -194,8 +208,17 @@ async function createAndStart(
     deps.onPhase(c.service, 'Starting');
     await engine.startContainer(id);
   } catch (error) {
-    if (error instanceof EngineError && (error.statusCode === undefined || error.statusCode >= 500) && !isStartRefusal(error)) throw error;
-    return { reasonClass: 'start', reason: `start failed: ${error instanceof Error ? error.message : String(error)}`, notStarted: false };
+    if (
+      error instanceof EngineError &&
+      (error.statusCode === undefined || error.statusCode >= 500) &&
+      !isStartRefusal(error)
+    )
+      throw error;
+    return {
+      reasonClass: 'start',
+      reason: `start failed: ${error instanceof Error ? error.message : String(error)}`,
+      notStarted: false,
+    };
   }
   return undefined;
 }
@@ -278,7 +301,11 @@ async function collectOutcomes(
       const id = containerIds.get(c.service);
       const state = tracker.get(c.service);
       const inspected = id ? await deps.engine.inspectContainer(id).catch(() => undefined) : undefined;
-      const healthLog = inspected?.healthLog.map((h) => h.output.trim()).filter(Boolean).slice(-5) ?? [];
+      const healthLog =
+        inspected?.healthLog
+          .map((h) => h.output.trim())
+          .filter(Boolean)
+          .slice(-5) ?? [];
       const merged = state && inspected ? { ...state, oomKilled: state.oomKilled || inspected.oomKilled } : state;
       const classified = classifyOutcome(c, merged, failures.get(c.service), healthLog.at(-1));
       const score = scoreService(classified);
@@ -325,5 +352,9 @@ function phaseFor(action: string, health: string, exitCode?: number): string | u
 }
 
 function conditionWord(condition: string): string {
-  return condition === 'service_healthy' ? 'healthy' : condition === 'service_completed_successfully' ? 'completed' : 'started';
+  return condition === 'service_healthy'
+    ? 'healthy'
+    : condition === 'service_completed_successfully'
+      ? 'completed'
+      : 'started';
 }

@@ -4,14 +4,22 @@ import { classifyOutcome } from './classify-outcome.js';
 import { type ContainerReadiness, initialReadiness } from './readiness.js';
 
 const plain = { oneShot: false, restart: { name: 'no' as const } };
-const state = (overrides: Partial<ContainerReadiness>): ContainerReadiness => ({ ...initialReadiness(false), starts: 1, ...overrides });
+const state = (overrides: Partial<ContainerReadiness>): ContainerReadiness => ({
+  ...initialReadiness(false),
+  starts: 1,
+  ...overrides,
+});
 
 test('exit 0 without a restarting policy is a completed one-shot', () => {
   assert.deepEqual(classifyOutcome(plain, state({ status: 'exited', exitCode: 0 }), undefined), { state: 'completed' });
 });
 
 test('exit 0 under restart: always is not completed', () => {
-  const result = classifyOutcome({ ...plain, restart: { name: 'always' } }, state({ status: 'exited', exitCode: 0 }), undefined);
+  const result = classifyOutcome(
+    { ...plain, restart: { name: 'always' } },
+    state({ status: 'exited', exitCode: 0 }),
+    undefined,
+  );
   assert.deepEqual(result, { state: 'exited', reasonClass: 'exit', reason: 'exited with code 0' });
 });
 
@@ -31,7 +39,10 @@ test('a restarted container is a crash loop with its count', () => {
 });
 
 test('OOM-killed, unhealthy with probe output, and not yet healthy at the deadline', () => {
-  assert.equal(classifyOutcome(plain, state({ status: 'exited', exitCode: 137, oomKilled: true }), undefined).reasonClass, 'oom');
+  assert.equal(
+    classifyOutcome(plain, state({ status: 'exited', exitCode: 137, oomKilled: true }), undefined).reasonClass,
+    'oom',
+  );
   assert.deepEqual(classifyOutcome(plain, state({ status: 'running', health: 'unhealthy' }), undefined, 'db down'), {
     state: 'unhealthy',
     reasonClass: 'unhealthy',
@@ -46,7 +57,11 @@ test('OOM-killed, unhealthy with probe output, and not yet healthy at the deadli
 
 test('a boot failure wins over anything observed', () => {
   assert.deepEqual(
-    classifyOutcome(plain, undefined, { reasonClass: 'dependency', reason: 'not started: dependency db failed', notStarted: true }),
+    classifyOutcome(plain, undefined, {
+      reasonClass: 'dependency',
+      reason: 'not started: dependency db failed',
+      notStarted: true,
+    }),
     { state: 'not_started', reasonClass: 'dependency', reason: 'not started: dependency db failed' },
   );
 });

@@ -27,27 +27,41 @@ export function classifyOutcome(
   lastProbeOutput?: string,
 ): Classification {
   if (failure) {
-    return { state: failure.notStarted ? 'not_started' : 'failed', reasonClass: failure.reasonClass, reason: failure.reason };
+    return {
+      state: failure.notStarted ? 'not_started' : 'failed',
+      reasonClass: failure.reasonClass,
+      reason: failure.reason,
+    };
   }
   if (!readiness || readiness.starts === 0) {
     return { state: 'failed', reasonClass: 'start', reason: 'container never started' };
   }
   const restarts = readiness.starts - 1;
   if (restarts > 0) {
-    return { state: 'failed', reasonClass: 'crash_loop', reason: `crash loop: restarted ${restarts} time${restarts === 1 ? '' : 's'}` };
+    return {
+      state: 'failed',
+      reasonClass: 'crash_loop',
+      reason: `crash loop: restarted ${restarts} time${restarts === 1 ? '' : 's'}`,
+    };
   }
   if (readiness.status === 'exited') {
     const code = readiness.exitCode ?? -1;
-    if (readiness.oomKilled) return { state: 'exited', reasonClass: 'oom', reason: `killed by the OOM killer (exit ${code})` };
+    if (readiness.oomKilled)
+      return { state: 'exited', reasonClass: 'oom', reason: `killed by the OOM killer (exit ${code})` };
     const wouldRestart = container.restart.name === 'always' || container.restart.name === 'unless-stopped';
     if (code === 0 && !wouldRestart) return { state: 'completed' };
     // Without a healthcheck "ready" only means "started", so dying later is not worth calling a relapse.
     const wasHealthy = readiness.relapsed && container.healthcheck !== undefined && !container.healthcheck.disabled;
-    if (wasHealthy) return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code} after being healthy` };
+    if (wasHealthy)
+      return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code} after being healthy` };
     return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code}` };
   }
   if (container.oneShot) {
-    return { state: 'starting', reasonClass: 'timeout', reason: 'still running at the deadline; a dependent waits for it to complete' };
+    return {
+      state: 'starting',
+      reasonClass: 'timeout',
+      reason: 'still running at the deadline; a dependent waits for it to complete',
+    };
   }
   const probe = lastProbeOutput ? `: ${lastProbeOutput}` : '';
   switch (readiness.health) {

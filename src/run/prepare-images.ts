@@ -19,7 +19,11 @@ export function prepareImages(
   const perService = new Map<string, Promise<ImageResult>>();
   for (const c of containers) {
     const key = `${c.pullPolicy} ${c.image}`;
-    if (!byKey.has(key)) byKey.set(key, obtain(c, engine, signal, (phase, detail) => onPhase(c.service, phase, detail)));
+    if (!byKey.has(key))
+      byKey.set(
+        key,
+        obtain(c, engine, signal, (phase, detail) => onPhase(c.service, phase, detail)),
+      );
     perService.set(c.service, byKey.get(key)!);
   }
   return perService;
@@ -35,13 +39,15 @@ async function obtain(
     return imageFailure(`image ${c.image}: building images is not supported yet; give the service an image`);
   }
   if (c.pullPolicy !== 'always' && (await engine.imageExists(c.image))) return { ok: true };
-  if (c.pullPolicy === 'never') return imageFailure(`image ${c.image} is not present locally and the pull policy is never`);
+  if (c.pullPolicy === 'never')
+    return imageFailure(`image ${c.image} is not present locally and the pull policy is never`);
   onPhase('Pulling', c.image);
   try {
     await engine.pullImage(c.image, (status) => onPhase('Pulling', status), signal);
     return { ok: true };
   } catch (error) {
-    if (error instanceof PullFailure) return imageFailure(`pull ${c.image} failed (${error.failureClass}): ${error.message}`);
+    if (error instanceof PullFailure)
+      return imageFailure(`pull ${c.image} failed (${error.failureClass}): ${error.message}`);
     throw error;
   }
 }

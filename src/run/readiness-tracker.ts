@@ -52,7 +52,12 @@ export class ReadinessTracker {
    * Resolves with the first non-undefined value of `check`, re-evaluated on every change; resolves
    * `timedOut` at the deadline; rejects when the signal aborts.
    */
-  waitFor<T>(check: () => T | undefined, deadlineMs: number, signal: AbortSignal, now: () => number): Promise<WaitResult<T>> {
+  waitFor<T>(
+    check: () => T | undefined,
+    deadlineMs: number,
+    signal: AbortSignal,
+    now: () => number,
+  ): Promise<WaitResult<T>> {
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const finish = (result: WaitResult<T> | Error) => {

@@ -10,7 +10,8 @@ const ev = (action: string, timeMs: number, extra: Partial<EngineEvent> = {}): E
   timeMs,
   ...extra,
 });
-const fold = (hasHealthcheck: boolean, events: EngineEvent[]) => events.reduce(reduceReadiness, initialReadiness(hasHealthcheck));
+const fold = (hasHealthcheck: boolean, events: EngineEvent[]) =>
+  events.reduce(reduceReadiness, initialReadiness(hasHealthcheck));
 
 test('a container without healthcheck is ready when it starts', () => {
   const state = fold(false, [ev('create', 1), ev('start', 5)]);
@@ -39,13 +40,19 @@ test('a restart counts as a second start and a relapse', () => {
 test('service_completed_successfully waits for the exit and judges its code', () => {
   const running = fold(false, [ev('start', 1)]);
   assert.deepEqual(judgeCondition('service_completed_successfully', running), { state: 'pending' });
-  assert.deepEqual(judgeCondition('service_completed_successfully', reduceReadiness(running, ev('die', 2, { exitCode: 0 }))), {
-    state: 'met',
-  });
-  assert.deepEqual(judgeCondition('service_completed_successfully', reduceReadiness(running, ev('die', 2, { exitCode: 3 }))), {
-    state: 'failed',
-    why: 'exited with code 3',
-  });
+  assert.deepEqual(
+    judgeCondition('service_completed_successfully', reduceReadiness(running, ev('die', 2, { exitCode: 0 }))),
+    {
+      state: 'met',
+    },
+  );
+  assert.deepEqual(
+    judgeCondition('service_completed_successfully', reduceReadiness(running, ev('die', 2, { exitCode: 3 }))),
+    {
+      state: 'failed',
+      why: 'exited with code 3',
+    },
+  );
 });
 
 test('an exited container fails service_healthy while still starting', () => {

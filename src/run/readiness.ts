@@ -1,6 +1,7 @@
 // Pure readiness model: engine events fold into one state per container; conditions are judged from it.
-import type { DependencyCondition } from '../model.js';
+
 import type { EngineEvent, HealthStatus } from '../engine/engine.js';
+import type { DependencyCondition } from '../model.js';
 
 export interface ContainerReadiness {
   /** Engine-observed lifecycle. */
@@ -21,7 +22,13 @@ export interface ContainerReadiness {
 
 /** The state of a container that was just created and has not been observed yet. */
 export function initialReadiness(hasHealthcheck: boolean): ContainerReadiness {
-  return { status: 'created', health: hasHealthcheck ? 'starting' : 'none', oomKilled: false, starts: 0, relapsed: false };
+  return {
+    status: 'created',
+    health: hasHealthcheck ? 'starting' : 'none',
+    oomKilled: false,
+    starts: 0,
+    relapsed: false,
+  };
 }
 
 /** Folds one engine event into a container's readiness; unknown actions leave it unchanged. */
@@ -70,7 +77,10 @@ export function reduceReadiness(state: ContainerReadiness, event: EngineEvent): 
 export type ConditionState = 'pending' | 'met' | 'failed';
 
 /** Judges a depends_on condition against the dependency's readiness, as Docker Compose does. */
-export function judgeCondition(condition: DependencyCondition, state: ContainerReadiness): { state: ConditionState; why?: string } {
+export function judgeCondition(
+  condition: DependencyCondition,
+  state: ContainerReadiness,
+): { state: ConditionState; why?: string } {
   switch (condition) {
     case 'service_started':
       if (state.starts > 0) return { state: 'met' };

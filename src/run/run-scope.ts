@@ -52,8 +52,10 @@ export class RunScope {
     try {
       const left = await this.engine.listByLabel(runFilter(this.runId));
       await Promise.allSettled(left.containers.map((c) => this.engine.removeContainer(c.id)));
-      for (const n of left.networks) await this.engine.removeNetwork(n.id).catch((e) => problems.push(`network ${n.name}: ${message(e)}`));
-      for (const v of left.volumes) await this.engine.removeVolume(v.name).catch((e) => problems.push(`volume ${v.name}: ${message(e)}`));
+      for (const n of left.networks)
+        await this.engine.removeNetwork(n.id).catch((e) => problems.push(`network ${n.name}: ${message(e)}`));
+      for (const v of left.volumes)
+        await this.engine.removeVolume(v.name).catch((e) => problems.push(`volume ${v.name}: ${message(e)}`));
     } catch (error) {
       problems.push(`sweep: ${message(error)}`);
     }

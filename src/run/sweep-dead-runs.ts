@@ -38,9 +38,9 @@ export async function sweepDeadRuns(engine: Engine): Promise<SweepReport> {
     report.problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   };
   await Promise.all(
-    found.containers.filter((c) => isDead(c.labels)).map((c) =>
-      engine.removeContainer(c.id).then(() => void report.containers++, note(`container ${c.name}`)),
-    ),
+    found.containers
+      .filter((c) => isDead(c.labels))
+      .map((c) => engine.removeContainer(c.id).then(() => void report.containers++, note(`container ${c.name}`))),
   );
   for (const n of found.networks.filter((x) => isDead(x.labels))) {
     await engine.removeNetwork(n.id).then(() => void report.networks++, note(`network ${n.name}`));

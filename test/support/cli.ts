@@ -18,7 +18,10 @@ export interface CliResult {
 }
 
 /** Starts the CLI without waiting; stdout/stderr are collected on the returned object. */
-export function startRehearsa(args: string[], options: { cwd?: string; dataDir: string; env?: NodeJS.ProcessEnv }): {
+export function startRehearsa(
+  args: string[],
+  options: { cwd?: string; dataDir: string; env?: NodeJS.ProcessEnv },
+): {
   child: ChildProcess;
   result: Promise<CliResult>;
   stderrSoFar: () => string;
@@ -41,7 +44,10 @@ export function startRehearsa(args: string[], options: { cwd?: string; dataDir: 
 }
 
 /** Runs the CLI to completion. */
-export function runRehearsa(args: string[], options: { cwd?: string; dataDir: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+export function runRehearsa(
+  args: string[],
+  options: { cwd?: string; dataDir: string; env?: NodeJS.ProcessEnv },
+): Promise<CliResult> {
   return startRehearsa(args, options).result;
 }
 

@@ -1,6 +1,13 @@
 // Test support: an in-memory Engine whose containers follow a script per image, for unit tests of the
 // boot logic. Real-engine behaviour is covered by the *.docker.test.ts files; this only drives events.
-import type { ContainerSpec, ContainerState, Engine, EngineEvent, EngineInfo, LabelledResources } from '../../src/engine/engine.js';
+import type {
+  ContainerSpec,
+  ContainerState,
+  Engine,
+  EngineEvent,
+  EngineInfo,
+  LabelledResources,
+} from '../../src/engine/engine.js';
 import { PullFailure } from '../../src/engine/engine.js';
 
 /** What a container running an image does once started. */

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { leftovers, runRehearsa, uniqueStack, writeTree } from '../../test/support/cli.js';
+
+const cases: { name: string; files: Record<string, string>; args: string[]; stderr: string[] }[] = [
+  {
+    name: 'a missing file',
+    files: {},
+    args: ['missing.yml'],
+    stderr: ['rehearsa: missing.yml: compose file not found'],
+  },
+  {
+    name: 'an unknown depends_on target',
+    files: { 'compose.yaml': 'services:\n  a:\n    image: x\n    depends_on: [ghost]\n' },
+    args: ['compose.yaml'],
+    stderr: ['rehearsa: compose.yaml › services.a.depends_on: depends on undefined service "ghost"'],
+  },
+  {
+    name: 'a dependency cycle, named',
+    files: { 'compose.yaml': 'services:\n  a: {image: x, depends_on: [b]}\n  b: {image: x, depends_on: [a]}\n' },
+    args: ['compose.yaml'],
+    stderr: ['rehearsa: compose.yaml: dependency cycle: a -> b -> a'],
+  },
+  {
+    name: 'an invalid duration',
+    files: {
+      'compose.yaml':
+        'services:\n  db:\n    image: x\n    healthcheck:\n      test: ["CMD", "true"]\n      interval: "90"\n',
+    },
+    args: ['compose.yaml'],
+    stderr: ['rehearsa: compose.yaml › services.db.healthcheck.interval: "90" is not a duration (use 1m30s)'],
+  },
+  {
+    name: 'an unknown flag',
+    files: {},
+    args: ['--bogus', 'x.yml'],
+    stderr: ["rehearsa: unknown option '--bogus'"],
+  },
+];
+
+describe('bad input: exit 2, one clear line per problem, no stack trace, nothing created', () => {
+  for (const c of cases) {
+    test(c.name, async () => {
+      const dir = writeTree(c.files);
+      const stack = uniqueStack('bad');
+      const data = mkdtempSync(join(tmpdir(), 'rehearsa-data-'));
+      const result = await runRehearsa(['stack', 'test', '--stack', stack, ...c.args], { cwd: dir, dataDir: data });
+      assert.equal(result.code, 2);
+      assert.deepEqual(result.stderr.trimEnd().split('\n'), c.stderr);
+      assert.equal(result.stdout, '');
+      assert.deepEqual(await leftovers(`rehearsa.stack=${stack}`), []);
+    });
+  }
+
+  test('malformed YAML names the file and the line', async () => {
+    const dir = writeTree({ 'compose.yaml': 'services:\n  a:\n    image: x\n   bad: [\n' });
+    const result = await runRehearsa(['stack', 'test'], {
+      cwd: dir,
+      dataDir: mkdtempSync(join(tmpdir(), 'rehearsa-data-')),
+    });
+    assert.equal(result.code, 2);
+    for (const line of result.stderr.trimEnd().split('\n'))
+      assert.match(line, /^rehearsa: compose\.yaml: line \d+, column \d+: /);
+    assert.doesNotMatch(result.stderr, /at .*\.(ts|mjs):\d+/);
+  });
+
+  test('all problems of a file are reported together', async () => {
+    const dir = writeTree({
+      'compose.yaml':
+        'services:\n  a:\n    image: x\n    colour: red\n    healthcheck: {interval: 5q}\n  b: {image: y, ports: ["abc"]}\n',
+    });
+    const result = await runRehearsa(['stack', 'test'], {
+      cwd: dir,
+      dataDir: mkdtempSync(join(tmpdir(), 'rehearsa-data-')),
+    });
+    assert.equal(result.code, 2);
+    const lines = result.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 3);
+    assert.ok(lines.includes('rehearsa: compose.yaml › services.a.colour: unknown key "colour"'));
+  });
+
+  test('an unknown stack for history, and a policy value out of range', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'rehearsa-data-'));
+    const history = await runRehearsa(['history', 'nope'], { dataDir: data });
+    assert.deepEqual([history.code, history.stderr], [2, 'rehearsa: unknown stack "nope" (see rehearsa status)\n']);
+    const policy = await runRehearsa(['policy', 'set', 'demo', '--min-confidence', '180'], { dataDir: data });
+    assert.deepEqual(
+      [policy.code, policy.stderr],
+      [2, 'rehearsa: --min-confidence: "180" must be an integer from 0 to 100\n'],
+    );
+  });
+});

@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import type { Engine } from '../engine/engine.js';
+import type { ComposeProject } from '../model.js';
+import { factsToGather, type HostFacts } from '../preflight/run-preflight.js';
+
+/** Checks what the preflight rules ask about this host, with read-only engine calls; without an engine only paths are checked. */
+export async function gatherHostFacts(project: ComposeProject, engine: Engine | undefined): Promise<HostFacts> {
+  const wanted = factsToGather(project);
+  const keep = async (values: string[], exists: (v: string) => Promise<boolean>) => {
+    if (!engine) return [];
+    const kept = await Promise.all(values.map(async (v) => ((await exists(v)) ? v : undefined)));
+    return kept.filter((v): v is string => v !== undefined);
+  };
+  const [networks, volumes, images] = await Promise.all([
+    keep(wanted.networks, (n) => engine!.networkExists(n)),
+    keep(wanted.volumes, (v) => engine!.volumeExists(v)),
+    keep(wanted.images, (i) => engine!.imageExists(i)),
+  ]);
+  return {
+    existingPaths: new Set(wanted.paths.filter((p) => existsSync(p))),
+    networks: new Set(networks),
+    volumes: new Set(volumes),
+    images: new Set(images),
+  };
+}

@@ -1,0 +1,91 @@
+import { isAbsolute, relative } from 'node:path';
+import { loadProject } from '../compose/load-project.js';
+import type { Engine } from '../engine/engine.js';
+import { EngineError, InputError } from '../errors.js';
+import { validateStackName } from '../history/stack-name.js';
+import type { ComposeProject } from '../model.js';
+import { buildPlan, type PullPolicy } from '../plan/build-plan.js';
+import { checkDependencies } from '../plan/dependency-graph.js';
+import { runPreflight } from '../preflight/run-preflight.js';
+import { renderConfig } from '../render/render-config.js';
+import { renderPlan } from '../render/render-plan.js';
+import type { CommandContext } from './context.js';
+import { gatherHostFacts } from './host-facts.js';
+
+/** Options every stack command shares: which files, env files, profiles and stack name. */
+export interface ProjectOptions {
+  files: string[];
+  envFiles: string[];
+  profiles: string[];
+  stack?: string;
+}
+
+/** Loads the project as Compose would and rejects an invalid dependency graph; touches nothing but files. */
+export async function loadStack(
+  options: ProjectOptions,
+  ctx: CommandContext,
+): Promise<{ project: ComposeProject; stack: string }> {
+  const project = await loadProject({
+    files: options.files,
+    cwd: ctx.cwd,
+    env: ctx.env,
+    envFiles: options.envFiles,
+    profiles: options.profiles,
+  });
+  const issues = checkDependencies(project.services, displayPath(project.files[0], ctx.cwd));
+  if (issues.length > 0) throw new InputError(issues);
+  const stack = options.stack ?? project.name;
+  const problem = validateStackName(stack);
+  if (problem) throw new InputError(`--stack: ${problem}`);
+  return { project, stack };
+}
+
+/** `rehearsa stack config`: prints the resolved, normalised project (YAML, or JSON with --json). */
+export async function stackConfig(options: ProjectOptions & { json: boolean }, ctx: CommandContext): Promise<void> {
+  const { project } = await loadStack(options, ctx);
+  ctx.out.write(renderConfig(project, options.json ? 'json' : 'yaml'));
+  for (const w of project.warnings)
+    ctx.err.write(`warning: ${[w.file, w.path].filter(Boolean).join(' › ')}: ${w.message}\n`);
+}
+
+/** `rehearsa stack plan`: prints the sandbox plan and preflight findings; makes only read-only engine calls. */
+export async function stackPlan(
+  options: ProjectOptions & { json: boolean; pull: PullPolicy; allowEgress: boolean },
+  ctx: CommandContext,
+  signal: AbortSignal,
+): Promise<void> {
+  const { project, stack } = await loadStack(options, ctx);
+  const engine = await reachableEngine(ctx, signal);
+  if (!engine) ctx.err.write('note: no Docker engine answered; networks, volumes and images were not checked\n');
+  const facts = await gatherHostFacts(project, engine);
+  const findings = runPreflight(project, facts);
+  const plan = buildPlan(project, {
+    runId: 'plan',
+    stack,
+    owner: 'plan',
+    pull: options.pull,
+    existingPaths: facts.existingPaths,
+    allowEgress: options.allowEgress,
+  });
+  ctx.out.write(
+    options.json ? `${JSON.stringify({ plan, findings }, null, 2)}\n` : renderPlan(plan, findings, ctx.palette),
+  );
+}
+
+/** A path as the user would have typed it: relative to the working directory when inside it. */
+function displayPath(path: string | undefined, cwd: string): string | undefined {
+  if (!path) return undefined;
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+async function reachableEngine(ctx: CommandContext, signal: AbortSignal): Promise<Engine | undefined> {
+  try {
+    const engine = ctx.engine();
+    await engine.ping(signal);
+    return engine;
+  } catch (error) {
+    if (error instanceof EngineError) return undefined;
+    throw error;
+  }
+}
