@@ -312,6 +312,8 @@ export type ServiceState =
 
 export type ReasonClass =
   | 'image'
+  /** A `build:` service whose image could not be built. */
+  | 'build'
   | 'create'
   | 'start'
   | 'exit'
@@ -328,6 +330,18 @@ export interface ServiceTimings {
   startedMs?: number;
   readyMs?: number;
   exitedMs?: number;
+  /** When Rehearsa had removed the container. */
+  removedMs?: number;
+}
+
+/** One observed state change of a service's container, in the order the engine reported them. */
+export interface ServiceEvent {
+  /** Milliseconds since the run started (engine timestamp). */
+  atMs: number;
+  /** `created`, `running`, `restarted`, `healthy`, `unhealthy`, `exited`, `oom-killed`, `removed`. */
+  state: string;
+  /** Exit code, or why Rehearsa restarted it (`dependency db restarted`). */
+  detail?: string;
 }
 
 export interface ServiceOutcome {
@@ -344,6 +358,10 @@ export interface ServiceOutcome {
   healthLog: string[];
   logTail: string[];
   timings: ServiceTimings;
+  /** Every state change observed, oldest first; absent for services that never got a container. */
+  events?: ServiceEvent[];
+  /** Restarts Rehearsa itself requested because a `depends_on … restart: true` dependency restarted. */
+  dependencyRestarts?: number;
   score: number;
 }
 

@@ -1,12 +1,11 @@
-// Every real-world stack of /work/shared/corpus/real loads (or fails) as Docker Compose would.
+// Every real-world stack of shared/corpus/real loads (or fails) as Docker Compose would.
 import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { CORPUS } from '../../test/support/corpus.js';
 import { load, loadErrors } from './test-fixtures.js';
-
-const CORPUS = '/work/shared/corpus/real';
 
 /** A writable copy: single-file stacks become compose.yaml + .env, folders are copied whole. */
 function stack(name: string, envExample?: string): string {

@@ -1,7 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are compose templates, not JS templates.
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { CORPUS } from '../../test/support/corpus.js';
 import { parseDotenv, parseRawEnvFile } from './dotenv.js';
 import type { Lookup } from './interpolate.js';
 
@@ -91,15 +93,11 @@ describe('parseDotenv', () => {
 
   it('reads the real supabase and sentry .env files without issues', () => {
     for (const name of ['supabase', 'sentry-self-hosted', 'immich', 'appwrite']) {
-      const result = parseDotenv(readFileSync(`/work/shared/corpus/real/${name}.env`, 'utf8'), name, () => undefined);
+      const result = parseDotenv(readFileSync(`${CORPUS}/${name}.env`, 'utf8'), name, () => undefined);
       assert.deepEqual(result.issues, [], name);
       assert.ok(Object.keys(result.values).length > 3, name);
     }
-    const sentry = parseDotenv(
-      readFileSync('/work/shared/corpus/real/sentry-self-hosted.env', 'utf8'),
-      'sentry.env',
-      () => undefined,
-    );
+    const sentry = parseDotenv(readFileSync(`${CORPUS}/sentry-self-hosted.env`, 'utf8'), 'sentry.env', () => undefined);
     assert.equal(sentry.values.HEALTHCHECK_TIMEOUT, '1m30s');
   });
 });

@@ -1,7 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are compose templates, not JS templates.
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { CORPUS } from '../../test/support/corpus.js';
 import { parseDotenv } from './dotenv.js';
 import { InterpolationError, interpolateString, interpolateTree, type Lookup } from './interpolate.js';
 import { OverrideTag, parseYaml, ResetTag } from './yaml.js';
@@ -253,7 +255,7 @@ describe('interpolateTree', () => {
   });
 
   it('handles the real corpus: authentik requires its secrets, mailcow casts enable_ipv6', () => {
-    const authentik = parseYaml(readFileSync('/work/shared/corpus/real/authentik.yml', 'utf8'), 'authentik.yml');
+    const authentik = parseYaml(readFileSync(`${CORPUS}/authentik.yml`, 'utf8'), 'authentik.yml');
     const result = interpolateTree(authentik.doc, () => undefined, 'authentik.yml');
     assert.deepEqual(
       result.issues.map((i) => `${i.path}: ${i.message}`),
@@ -263,7 +265,7 @@ describe('interpolateTree', () => {
         'services.worker.environment.AUTHENTIK_SECRET_KEY: required variable AUTHENTIK_SECRET_KEY is missing a value: secret key required',
       ],
     );
-    const mailcow = parseYaml(readFileSync('/work/shared/corpus/real/mailcow.yml', 'utf8'), 'mailcow.yml');
+    const mailcow = parseYaml(readFileSync(`${CORPUS}/mailcow.yml`, 'utf8'), 'mailcow.yml');
     const tree = interpolateTree(mailcow.doc, () => undefined, 'mailcow.yml').value as {
       networks: Record<string, { enable_ipv6?: unknown }>;
     };
@@ -271,12 +273,8 @@ describe('interpolateTree', () => {
   });
 
   it('handles the real corpus: supabase with its .env keeps $$ escapes as $', () => {
-    const env = parseDotenv(
-      readFileSync('/work/shared/corpus/real/supabase.env', 'utf8'),
-      'supabase.env',
-      () => undefined,
-    ).values;
-    const parsed = parseYaml(readFileSync('/work/shared/corpus/real/supabase.yml', 'utf8'), 'supabase.yml');
+    const env = parseDotenv(readFileSync(`${CORPUS}/supabase.env`, 'utf8'), 'supabase.env', () => undefined).values;
+    const parsed = parseYaml(readFileSync(`${CORPUS}/supabase.yml`, 'utf8'), 'supabase.yml');
     const result = interpolateTree(parsed.doc, (name) => env[name], 'supabase.yml');
     assert.deepEqual(result.issues, []);
     const text = JSON.stringify(result.value);

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { CORPUS } from '../../test/support/corpus.js';
 import { OverrideTag, parseYaml, ResetTag, resolvePlainScalar } from './yaml.js';
-
-const CORPUS = '/work/shared/corpus/real';
 
 function ok(text: string): unknown {
   const { doc, issues } = parseYaml(text, 'compose.yaml');

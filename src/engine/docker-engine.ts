@@ -1,6 +1,8 @@
 // The Engine port implemented over the Docker Engine API. Docker's JSON shapes live in this file and stop here.
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { EngineError } from '../errors.js';
 import type { Healthcheck } from '../model.js';
+import { contextTar } from './context-tar.js';
 import { resolveDockerHost } from './docker-host.js';
 import type {
   ContainerSpec,
@@ -9,11 +11,13 @@ import type {
   EngineEvent,
   EngineInfo,
   HealthStatus,
+  ImageBuildSpec,
+  LabelledImage,
   LabelledResources,
   MountSpec,
   PullFailureClass,
 } from './engine.js';
-import { PullFailure } from './engine.js';
+import { BuildFailure, PullFailure } from './engine.js';
 import {
   createHttpClient,
   engineMessage,
@@ -24,11 +28,15 @@ import {
 } from './http-client.js';
 import { pullQuery, splitImageRef } from './image-ref.js';
 import { logBodyToLines } from './log-frames.js';
-import { registryAuthHeader } from './registry-auth.js';
+import { registryAuthHeader, registryConfigHeader } from './registry-auth.js';
 
 /** The newest API version this adapter speaks; older engines are addressed at their own version. */
 const maxApiVersion = '1.45';
 const defaultTimeoutMs = 30_000;
+/** Build output lines kept for the failure message and the service's log excerpt. */
+const buildLogLines = 20;
+/** Name a Dockerfile from outside the context gets inside the archive. */
+const outsideDockerfile = '.rehearsa.Dockerfile';
 
 /** Connects (lazily) to the engine at `host`, `DOCKER_HOST` or the default socket; throws EngineError only for an unusable host. */
 export function connectDocker(options: { host?: string; timeoutMs?: number } = {}): Engine {
@@ -94,6 +102,77 @@ class DockerEngine implements Engine {
     }
   }
 
+  async buildImage(spec: ImageBuildSpec, onProgress?: (status: string) => void, signal?: AbortSignal): Promise<void> {
+    const dockerfile = isAbsolute(spec.dockerfile) ? spec.dockerfile : join(spec.contextDir, spec.dockerfile);
+    const rel = relative(spec.contextDir, dockerfile);
+    const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+    const archived = inside ? rel.split(sep).join('/') : outsideDockerfile;
+    const registryConfig = await registryConfigHeader();
+    const res = await this.http.open({
+      method: 'POST',
+      path: `${await this.prefix()}/build`,
+      query: {
+        t: spec.tag,
+        dockerfile: archived,
+        buildargs: JSON.stringify(spec.args),
+        labels: JSON.stringify(spec.labels),
+        target: spec.target,
+        rm: 1,
+        forcerm: 1,
+      },
+      headers: {
+        'Content-Type': 'application/x-tar',
+        ...(registryConfig ? { 'X-Registry-Config': registryConfig } : {}),
+      },
+      upload: contextTar(spec.contextDir, {
+        keep: [archived],
+        ...(inside ? {} : { extraFiles: [{ name: archived, source: dockerfile }] }),
+      }),
+      ...(signal ? { signal } : {}),
+    });
+    if ((res.statusCode ?? 0) >= 400) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+      const status = res.statusCode ?? 0;
+      // The engine answers a build it refuses (no such Dockerfile, bad target) with an error status: the stack's fault.
+      throw new BuildFailure(engineMessage({ status, headers: res.headers, body: Buffer.concat(chunks) }), []);
+    }
+    const log: string[] = [];
+    try {
+      for await (const raw of readNdjson(res)) {
+        const line = raw as { stream?: string; error?: string; errorDetail?: { message?: string } };
+        if (line.error || line.errorDetail) {
+          throw new BuildFailure(line.errorDetail?.message || line.error || 'build failed', log.slice(-buildLogLines));
+        }
+        for (const text of (line.stream ?? '').split('\n')) {
+          const trimmed = text.trimEnd();
+          if (trimmed === '') continue;
+          log.push(trimmed);
+          if (log.length > buildLogLines) log.shift();
+          onProgress?.(trimmed);
+        }
+      }
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason ?? err;
+      if (err instanceof BuildFailure) throw err;
+      throw new EngineError(`build ${spec.tag}: the engine broke off the build output`, undefined, { cause: err });
+    }
+  }
+
+  async removeImage(ref: string): Promise<void> {
+    await this.call('DELETE', `/images/${pathRef(ref)}`, { absentOk: true });
+  }
+
+  async listImagesByLabel(label: string): Promise<LabelledImage[]> {
+    const query = { filters: JSON.stringify({ label: [label] }) };
+    const images = (await this.call('GET', '/images/json', { query })) as ApiImage[];
+    return images.map((i) => ({
+      id: i.Id,
+      tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+      labels: i.Labels ?? {},
+    }));
+  }
+
   async createNetwork(opts: { name: string; labels: Record<string, string>; internal: boolean }): Promise<string> {
     const body = {
       Name: opts.name,
@@ -146,6 +225,10 @@ class DockerEngine implements Engine {
 
   async startContainer(id: string): Promise<void> {
     await this.call('POST', `/containers/${encodeURIComponent(id)}/start`);
+  }
+
+  async restartContainer(id: string): Promise<void> {
+    await this.call('POST', `/containers/${encodeURIComponent(id)}/restart`, { query: { t: 0 } });
   }
 
   async inspectContainer(id: string): Promise<ContainerState> {
@@ -305,6 +388,12 @@ interface ApiListedContainer {
 interface ApiNetwork {
   Id: string;
   Name: string;
+  Labels?: Record<string, string> | null;
+}
+
+interface ApiImage {
+  Id: string;
+  RepoTags?: string[] | null;
   Labels?: Record<string, string> | null;
 }
 

@@ -96,6 +96,37 @@ export class PullFailure extends Error {
   }
 }
 
+/** A build that failed for a reason the stack owns (Dockerfile, context, a failing step): scored, not thrown out of the run. */
+export class BuildFailure extends Error {
+  constructor(
+    message: string,
+    /** Last lines of the build output, oldest first. */
+    readonly log: string[],
+  ) {
+    super(message);
+    this.name = 'BuildFailure';
+  }
+}
+
+/** What to build and how to tag it; `contextDir` is an absolute local directory. */
+export interface ImageBuildSpec {
+  tag: string;
+  contextDir: string;
+  /** Path of the Dockerfile, relative to the context or absolute. */
+  dockerfile: string;
+  args: Record<string, string>;
+  target?: string;
+  /** Labels put on the built image (the run labels, so cleanup can find it). */
+  labels: Record<string, string>;
+}
+
+/** An image found by label: its id and the tags pointing at it. */
+export interface LabelledImage {
+  id: string;
+  tags: string[];
+  labels: Record<string, string>;
+}
+
 /** Anything created by a run, found by label. */
 export interface LabelledResources {
   containers: { id: string; name: string; labels: Record<string, string> }[];
@@ -109,6 +140,12 @@ export interface Engine {
   imageExists(ref: string): Promise<boolean>;
   /** Pulls an image; throws PullFailure for registry-side failures, EngineError when the engine fails. */
   pullImage(ref: string, onProgress?: (status: string) => void, signal?: AbortSignal): Promise<void>;
+  /** Builds and tags an image; throws BuildFailure when the build itself fails, EngineError when the engine does. */
+  buildImage(spec: ImageBuildSpec, onProgress?: (status: string) => void, signal?: AbortSignal): Promise<void>;
+  /** Removes one tag (or an untagged image by id) without force; the image stays while other tags point at it. Absent is fine. */
+  removeImage(ref: string): Promise<void>;
+  /** Images carrying `label` (key or key=value). */
+  listImagesByLabel(label: string): Promise<LabelledImage[]>;
   createNetwork(opts: { name: string; labels: Record<string, string>; internal: boolean }): Promise<string>;
   connectNetwork(networkId: string, containerId: string, aliases: string[]): Promise<void>;
   removeNetwork(id: string): Promise<void>;
@@ -121,6 +158,8 @@ export interface Engine {
   /** Creates a container; throws EngineError with the engine's message when the spec is refused. */
   createContainer(spec: ContainerSpec): Promise<string>;
   startContainer(id: string): Promise<void>;
+  /** Restarts a running container at once (no stop grace). */
+  restartContainer(id: string): Promise<void>;
   inspectContainer(id: string): Promise<ContainerState>;
   /** Kills and removes a container with its anonymous volumes, no stop grace; absent containers are fine. */
   removeContainer(id: string): Promise<void>;

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { EngineError } from '../errors.js';
 import type { DockerEndpoint } from './docker-host.js';
 
@@ -15,6 +16,8 @@ export interface HttpRequest {
   query?: Record<string, string | number | boolean | undefined>;
   /** Serialised as JSON. */
   body?: unknown;
+  /** A raw body sent chunked instead of `body` (a build context); its Content-Type goes in `headers`. */
+  upload?: AsyncIterable<Buffer>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -68,6 +71,7 @@ export function createHttpClient(endpoint: DockerEndpoint, timeoutMs: number): H
         ...(req.signal ? { signal: req.signal } : {}),
       });
       let timedOut = false;
+      let uploadFailed = false;
       const timer = setTimeout(() => {
         timedOut = true;
         request.destroy();
@@ -86,11 +90,20 @@ export function createHttpClient(endpoint: DockerEndpoint, timeoutMs: number): H
       request.on('error', (err) => {
         clearTimeout(timer);
         if (req.signal?.aborted) reject(req.signal.reason ?? err);
+        else if (uploadFailed) reject(err);
         else if (timedOut) {
           reject(new EngineError(`Docker engine at ${endpoint.display} did not answer ${what} within ${timeoutMs} ms`));
         } else reject(transportError(endpoint, err));
       });
-      request.end(payload);
+      if (req.upload) {
+        const upload = Readable.from(req.upload);
+        // A context that cannot be read (file vanished, permission) fails the request with that reason.
+        upload.on('error', (err) => {
+          uploadFailed = true;
+          request.destroy(err);
+        });
+        upload.pipe(request);
+      } else request.end(payload);
     });
   }
 

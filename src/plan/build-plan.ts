@@ -115,7 +115,8 @@ function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
   return {
     service: service.name,
     name,
-    image: service.image ?? `${sandbox}-${service.name}:build`,
+    // Image names must be lower case; service and stack names need not be.
+    image: service.image ?? `${sandbox}-${service.name}:build`.toLowerCase(),
     pullPolicy: pullPolicyFor(service, ctx.options.pull),
     ...(service.build ? { build: service.build } : {}),
     env: Object.entries(service.environment)

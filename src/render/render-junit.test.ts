@@ -19,6 +19,7 @@ function parse(xml: string) {
     parseTagValue: false,
     trimValues: false,
     processEntities: true,
+    htmlEntities: true,
     isArray: (name) => name === 'testcase' || name === 'property',
   });
   const doc = parser.parse(xml);

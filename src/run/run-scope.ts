@@ -1,9 +1,10 @@
-import type { Engine } from '../engine/engine.js';
+import type { Engine, LabelledImage } from '../engine/engine.js';
 import { runFilter } from '../plan/labels.js';
 
 /**
  * Everything a run created, torn down in reverse: containers first (killed concurrently, no grace), then
- * the other resources in reverse creation order, then a sweep by the run's label as a safety net.
+ * the other resources (built images, volumes, networks) in reverse creation order, then a sweep by the
+ * run's label as a safety net.
  * Teardown continues past individual failures and reports them instead of throwing.
  */
 export class RunScope {
@@ -61,6 +62,15 @@ export class RunScope {
     }
     return problems;
   }
+}
+
+/**
+ * Removes an image a run built, tag by tag and without force: only images carrying a run label get here,
+ * and a tag the user added to one since keeps it alive.
+ */
+export async function removeLabelledImage(engine: Engine, image: LabelledImage): Promise<void> {
+  if (image.tags.length === 0) return engine.removeImage(image.id);
+  for (const tag of image.tags) await engine.removeImage(tag);
 }
 
 function message(error: unknown): string {

@@ -18,6 +18,8 @@ export interface ImageScript {
   health?: { afterMs: number; status: 'healthy' | 'unhealthy' };
   /** Restart this many times after exiting (restart policy simulation). */
   restarts?: number;
+  /** Killed by the OOM killer after the delay (exit 137). */
+  oom?: { afterMs: number };
 }
 
 interface FakeContainer {
@@ -26,6 +28,7 @@ interface FakeContainer {
   status: ContainerState['status'];
   exitCode: number;
   starts: number;
+  oomKilled: boolean;
   timers: NodeJS.Timeout[];
 }
 
@@ -35,6 +38,8 @@ export class FakeEngine implements Engine {
   readonly containers = new Map<string, FakeContainer>();
   readonly networks = new Map<string, Record<string, string>>();
   readonly volumes = new Map<string, Record<string, string>>();
+  /** Built images by tag, with their labels. */
+  readonly images = new Map<string, Record<string, string>>();
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private nextId = 1;
 
@@ -53,6 +58,24 @@ export class FakeEngine implements Engine {
     this.calls.push(`pull ${ref}`);
     if (!(ref in this.scripts)) throw new PullFailure(`manifest for ${ref} not found`, 'not_found');
     this.localImages.add(ref);
+  }
+  /** Builds succeed unless the context directory's name contains `broken`. */
+  async buildImage(spec: ImageBuildSpec): Promise<void> {
+    this.calls.push(`build ${spec.tag}`);
+    if (spec.contextDir.includes('broken')) throw new BuildFailure('The command returned a non-zero code: 3', ['step 1/1']);
+    this.images.set(spec.tag, spec.labels);
+    this.localImages.add(spec.tag);
+  }
+  async removeImage(ref: string): Promise<void> {
+    this.calls.push(`rmi ${ref}`);
+    this.images.delete(ref);
+    this.localImages.delete(ref);
+  }
+  async listImagesByLabel(label: string): Promise<LabelledImage[]> {
+    const [key, value] = label.split('=');
+    return [...this.images]
+      .filter(([, l]) => (value === undefined ? key! in l : l[key!] === value))
+      .map(([tag, labels]) => ({ id: `sha256:${tag}`, tags: [tag], labels }));
   }
   async createNetwork(opts: { name: string; labels: Record<string, string> }): Promise<string> {
     this.calls.push(`network ${opts.name}`);
@@ -79,13 +102,22 @@ export class FakeEngine implements Engine {
   async createContainer(spec: ContainerSpec): Promise<string> {
     const id = `c${this.nextId++}`;
     this.calls.push(`create ${spec.labels['rehearsa.service']}`);
-    this.containers.set(id, { id, spec, status: 'created', exitCode: 0, starts: 0, timers: [] });
+    this.containers.set(id, { id, spec, status: 'created', exitCode: 0, starts: 0, oomKilled: false, timers: [] });
     this.emit(id, 'create');
     return id;
   }
   async startContainer(id: string): Promise<void> {
     const c = this.containers.get(id)!;
     this.calls.push(`start ${c.spec.labels['rehearsa.service']}`);
+    this.run(c);
+  }
+  async restartContainer(id: string): Promise<void> {
+    const c = this.containers.get(id)!;
+    this.calls.push(`restart ${c.spec.labels['rehearsa.service']}`);
+    for (const t of c.timers) clearTimeout(t);
+    c.timers = [];
+    this.emit(id, 'die', { exitCode: 137 });
+    this.emit(id, 'restart');
     this.run(c);
   }
   async inspectContainer(id: string): Promise<ContainerState> {
@@ -95,7 +127,7 @@ export class FakeEngine implements Engine {
       name: c.spec.name,
       status: c.status,
       exitCode: c.exitCode,
-      oomKilled: false,
+      oomKilled: c.oomKilled,
       restartCount: Math.max(0, c.starts - 1),
       health: 'none',
       healthLog: [],
@@ -150,6 +182,17 @@ export class FakeEngine implements Engine {
     if (script.health && c.spec.healthcheck) {
       const { afterMs, status } = script.health;
       c.timers.push(setTimeout(() => this.emit(c.id, 'health_status', { health: status }), afterMs));
+    }
+    if (script.oom) {
+      c.timers.push(
+        setTimeout(() => {
+          c.status = 'exited';
+          c.exitCode = 137;
+          c.oomKilled = true;
+          this.emit(c.id, 'oom');
+          this.emit(c.id, 'die', { exitCode: 137 });
+        }, script.oom.afterMs),
+      );
     }
     if (script.exit) {
       const { afterMs, code } = script.exit;
