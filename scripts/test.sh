@@ -7,6 +7,7 @@ npm run build
 bash scripts/engine-up.sh
 bash scripts/build-images.sh
 bash scripts/registry-up.sh
+bash scripts/browser-up.sh
 npm run typecheck
 npm run lint
 node scripts/run-tests.mjs all

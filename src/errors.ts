@@ -6,6 +6,8 @@ export const ExitCode = {
   PolicyFailed: 1,
   InvalidInput: 2,
   EngineFailure: 3,
+  /** Another rehearsal of the same stack holds its lock. */
+  StackBusy: 4,
   Internal: 70,
   Interrupted: 130,
 } as const;

@@ -20,8 +20,8 @@ export interface Dependency {
   required: boolean;
   /** true: restart the dependent when the dependency is restarted by Compose. */
   restart: boolean;
-  /** How the edge arose: depends_on, or implied by links / volumes_from / network_mode: service:X. */
-  origin: 'depends_on' | 'links' | 'volumes_from' | 'network_mode';
+  /** How the edge arose: depends_on, or implied by links / volumes_from / network_mode, ipc or pid `service:X`. */
+  origin: 'depends_on' | 'links' | 'volumes_from' | 'network_mode' | 'ipc' | 'pid';
 }
 
 /** Healthcheck with every duration in milliseconds; `undefined` fields fall back to the image or engine default. */
@@ -219,8 +219,10 @@ export interface PlannedNetwork {
 export interface PlannedVolume {
   key: string;
   name: string;
-  /** Where the scratch volume's data comes from. */
-  seed: 'empty';
+  /** Where the scratch volume's data comes from: nothing, or a copy of the host bind path it replaces. */
+  seed: 'empty' | 'bind';
+  /** The bind mount this volume stands in for (copied, emptied, or with a missing source). */
+  bind?: { service: string; source: string; target: string };
 }
 
 export interface PlannedMount {
@@ -254,8 +256,12 @@ export interface PlannedContainer {
   mounts: PlannedMount[];
   /** First network the container is created on, then the others are connected. */
   networks: { name: string; aliases: string[]; ipv4Address?: string }[];
-  /** `service:X` rewritten to the run's container of X; `none`. */
-  networkMode?: { kind: 'service'; service: string } | { kind: 'none' };
+  /** `service:X` rewritten to the run's container of X; `none`; `host` only when the run allows host networking. */
+  networkMode?: { kind: 'service'; service: string } | { kind: 'none' } | { kind: 'host' };
+  /** Share the host's process namespace; only when the run allows it. */
+  pid?: 'host';
+  /** Share the host's IPC namespace; only when the run allows it. */
+  ipc?: 'host';
   exposedPorts: string[];
   capAdd: string[];
   capDrop: string[];
@@ -322,7 +328,11 @@ export type ReasonClass =
   | 'crash_loop'
   | 'timeout'
   | 'dependency'
-  | 'interrupted';
+  | 'interrupted'
+  /** A volume it mounts could not be restored. */
+  | 'restore'
+  /** A declared probe of its restored data or endpoints failed. */
+  | 'probe';
 
 export interface ServiceTimings {
   /** Milliseconds since the run started. */
@@ -386,10 +396,12 @@ export interface PolicyRules {
   blockOnRegression?: boolean;
   failOnDurationSpike?: boolean;
   durationSpikePercent?: number;
+  /** Fail when a restic or borg snapshot used by the run is older than this. */
+  maxBackupAgeMs?: number;
 }
 
 export interface Violation {
-  rule: 'min_confidence' | 'block_on_regression' | 'duration_spike';
+  rule: 'min_confidence' | 'block_on_regression' | 'duration_spike' | 'max_backup_age';
   message: string;
 }
 
@@ -414,6 +426,85 @@ export interface RunResult {
   summary: RunSummary;
   verdict: Verdict;
   exitCode: number;
+  /** What the sandbox let the stack reach; absent in runs recorded before it was measured. */
+  sandbox?: SandboxPermissions;
+  /** Data restored into scratch volumes before the containers started. */
+  restores?: RestoreRecord[];
+  /** Declared probes, run after readiness from inside the sandbox. */
+  probes?: ProbeRecord[];
+  /** Every mount of every running container, as seen from inside it. */
+  mounts?: MountRecord[];
+  /** Name resolution and reachability of every depends_on edge and declared alias, inside the sandbox. */
+  edges?: EdgeRecord[];
+}
+
+/** One scratch volume filled from a source; `error` set when it could not be (the volume may hold part of it). */
+export interface RestoreRecord {
+  /** Named volume or bind target, as declared. */
+  name: string;
+  /** The run's scratch volume. */
+  volume: string;
+  /** `archive /backups/db.tar.gz`, `restic /repo latest`, `live volume app_pgdata`, `bind /srv/site`… */
+  source: string;
+  bytes: number;
+  ms: number;
+  /** Snapshot id or archive name actually restored (restic, borg). */
+  snapshot?: string;
+  /** When that snapshot was taken, and its age at the start of the run. */
+  snapshotTime?: string;
+  ageMs?: number;
+  error?: string;
+}
+
+/** One probe's verdict with the evidence it rests on. */
+export interface ProbeRecord {
+  service: string;
+  type: 'http' | 'tcp' | 'exec' | 'sql';
+  /** What was probed: the URL, `host:port`, the command or the query. */
+  target: string;
+  passed: boolean;
+  attempts: number;
+  ms: number;
+  reason?: string;
+  /** What the probe saw (status line, output, rows), trimmed. */
+  evidence?: string;
+}
+
+/** A container mount as the service sees it. */
+export interface MountRecord {
+  service: string;
+  kind: 'volume' | 'bind' | 'tmpfs';
+  /** Scratch volume or host path; absent for tmpfs. */
+  source?: string;
+  target: string;
+  readOnly: boolean;
+  exists?: boolean;
+  /** Whether the container's own user can write the target (undefined when it could not be checked). */
+  writable?: boolean;
+  sizeBytes?: number;
+  /** Why writable or size are unknown. */
+  note?: string;
+}
+
+/** Whether a dependent reaches a dependency by one name inside the sandbox. */
+export interface EdgeRecord {
+  from: string;
+  to: string;
+  /** The name looked up: the dependency's service name or a declared alias. */
+  name: string;
+  origin: 'depends_on' | 'alias';
+  resolved: boolean;
+  /** TCP ports tried and whether each answered. */
+  ports: { port: number; open: boolean }[];
+  reason?: string;
+}
+
+/** The isolation a run relaxed on request: egress out of the sandbox networks, and host access opt-ins. */
+export interface SandboxPermissions {
+  /** Sandbox networks had a route out (`--allow-egress`). */
+  egress: boolean;
+  /** Host access granted by `--allow-*` flags (`host-network`, `privileged`…), sorted. */
+  optIns: string[];
 }
 
 // ─── History views ───────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@ import { type CommandContext, createContext } from './context.js';
 import { registerHistoryCommands } from './history-commands.js';
 import { integerOption } from './options.js';
 import { registerPolicyCommands } from './policy-commands.js';
+import { registerReportCommands } from './report-commands.js';
 import { registerStackCommands } from './stack-commands.js';
 
 const EXIT_CODES_HELP = `
@@ -14,6 +15,7 @@ Exit codes:
   1    the verdict failed (each violated policy rule is printed)
   2    invalid input: bad flags, unreadable or invalid compose file, unknown stack, unusable history database
   3    the Docker engine is unreachable or unusable
+  4    another rehearsal of the same stack is running (stack test --wait-lock waits for it instead)
   130  interrupted (SIGINT/SIGTERM), after cleaning up`;
 
 /** Runs the CLI on `argv` and resolves to the process exit code; the only place errors become exit codes. */
@@ -43,6 +45,7 @@ export async function runCli(argv: string[]): Promise<number> {
   registerHistoryCommands(program, { context, setExit, signal: interrupt.signal });
   registerPolicyCommands(program, { context, setExit, signal: interrupt.signal });
   registerCleanupCommand(program, { context, setExit, signal: interrupt.signal });
+  registerReportCommands(program, { context, setExit, signal: interrupt.signal });
   for (const cmd of program.commands) applyExitOverride(cmd);
 
   const onSignal = (name: string) => {

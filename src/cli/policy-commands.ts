@@ -21,6 +21,7 @@ export function registerPolicyCommands(program: Command, deps: CommandDeps): voi
       'fail when the run is much slower than the median of the last 5 (true|false)',
     )
     .option('--duration-spike-percent <n>', 'how much slower counts as a spike (default 50)')
+    .option('--max-backup-age <duration>', 'fail when a restored restic/borg snapshot is older (e.g. 26h)')
     .action((stack: string, opts) => {
       checkStack(stack);
       const { rules, issues } = parsePolicyFlags(opts);

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { type Command, Option } from 'commander';
+import { resolveDataDir } from '../history/history-store.js';
+import { HOST_ACCESS_FLAGS, type HostAccess } from '../plan/refuse-host-access.js';
 import type { CommandDeps } from './command-deps.js';
 import { integerOption } from './options.js';
 import { type ProjectOptions, stackConfig, stackPlan } from './stack-inspect.js';
@@ -25,6 +28,30 @@ function projectOptions(files: string[], opts: Record<string, unknown>): Project
   };
 }
 
+const HOST_ACCESS_HELP: Record<HostAccess, string> = {
+  'host-network': 'run network_mode: host services on the host network (refused by default)',
+  'host-pid': "let pid: host services see the host's processes (refused by default)",
+  'host-ipc': "let ipc: host services share the host's IPC namespace (refused by default)",
+  privileged: 'run privileged: true services privileged (refused by default)',
+  devices: 'pass `devices` of services through from the host (refused by default)',
+  'docker-socket': 'mount the Docker socket where services bind it (refused by default)',
+};
+
+/** Adds one `--allow-…` flag per kind of host access. */
+function withHostAccessOptions(cmd: Command): Command {
+  for (const [access, flag] of Object.entries(HOST_ACCESS_FLAGS))
+    cmd.option(flag, HOST_ACCESS_HELP[access as HostAccess]);
+  return cmd;
+}
+
+/** The host access granted by the parsed `--allow-…` flags. */
+function hostAccessFrom(opts: Record<string, unknown>): HostAccess[] {
+  const key = (flag: string) => flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return (Object.entries(HOST_ACCESS_FLAGS) as [HostAccess, string][])
+    .filter(([, flag]) => opts[key(flag)] === true)
+    .map(([access]) => access);
+}
+
 const pullOption = () =>
   new Option('--pull <policy>', 'when to pull images').choices(['always', 'missing', 'never']).default('missing');
 
@@ -32,7 +59,7 @@ const pullOption = () =>
 export function registerStackCommands(program: Command, deps: CommandDeps): void {
   const stack = program.command('stack').description('rehearse, resolve or plan a compose stack');
 
-  withProjectOptions(
+  const test = withProjectOptions(
     stack
       .command('test')
       .description('rehearse the stack in an isolated sandbox, score it, record it and judge it by its policy'),
@@ -48,8 +75,31 @@ export function registerStackCommands(program: Command, deps: CommandDeps): void
         .default(2),
     )
     .addOption(pullOption())
-    .option('--allow-egress', 'let sandbox networks reach outside the host (default: internal networks)')
+    .addOption(
+      new Option('--build <when>', 'when to build `build:` services (missing: when the image is absent)')
+        .choices(['never', 'missing', 'always'])
+        .default('missing'),
+    )
+    .option('--allow-egress', 'let sandbox networks reach outside the host (default: internal networks)');
+  withHostAccessOptions(test)
+    .option(
+      '--restore <name=source>',
+      'restore a volume or bind target from live, PATH, archive:, dir:, restic:, borg: (repeatable)',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--binds <mode>', 'host bind mounts: copy into scratch volumes, readonly, or empty').choices([
+        'copy',
+        'readonly',
+        'empty',
+      ]),
+    )
+    .option('--wait-lock', 'wait for a rehearsal of the same stack already running (default: refuse with exit code 4)')
     .option('--json', 'print one versioned JSON document on stdout instead of the report')
+    .option('--report-junit <file>', 'also write a JUnit XML report to FILE')
+    .option('--report-html <file>', 'also write a self-contained HTML report to FILE')
+    .option('--report-json <file>', 'also write the run JSON document to FILE')
     .action(async (files: string[], opts, cmd: Command) => {
       const global = cmd.optsWithGlobals();
       const code = await stackTest(
@@ -58,8 +108,15 @@ export function registerStackCommands(program: Command, deps: CommandDeps): void
           timeoutSeconds: opts.timeout ?? global.timeout ?? 120,
           settleSeconds: opts.settle,
           pull: opts.pull,
+          build: opts.build,
           json: Boolean(opts.json),
           allowEgress: Boolean(opts.allowEgress),
+          allowHost: hostAccessFrom(opts),
+          lockDir: join(resolveDataDir(process.env, global.dataDir), 'locks'),
+          waitLockMs: opts.waitLock ? Number.POSITIVE_INFINITY : 0,
+          restore: opts.restore,
+          ...(opts.binds ? { binds: opts.binds } : {}),
+          reports: { junit: opts.reportJunit, html: opts.reportHtml, json: opts.reportJson },
         },
         deps.context(),
         deps.signal,

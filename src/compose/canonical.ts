@@ -1,4 +1,6 @@
 // Short syntax → long syntax, one converter per service key, so that merge and normalisation see one shape.
+// Shapes were already checked against the schema (check-schema.ts): converters skip what does not fit and
+// report only problems inside values (a port string that does not parse, an unknown volume mode).
 import { type FileContext, hostPath, report } from './file-context.js';
 import { shellSplit } from './shell-split.js';
 import { withinTag } from './tags.js';
@@ -21,29 +23,29 @@ export function canonicalService(raw: Mapping, path: string, ctx: FileContext): 
 const SERVICE_CONVERTERS: Record<string, Converter> = {
   command: commandLine,
   entrypoint: commandLine,
-  environment: (v, p, ctx) => keyValues(v, p, ctx, null),
-  labels: (v, p, ctx) => keyValues(v, p, ctx, ''),
-  annotations: (v, p, ctx) => keyValues(v, p, ctx, ''),
-  sysctls: (v, p, ctx) => keyValues(v, p, ctx, ''),
+  environment: (v) => keyValues(v, null),
+  labels: (v) => keyValues(v, ''),
+  annotations: (v) => keyValues(v, ''),
+  sysctls: (v) => keyValues(v, ''),
   env_file: envFiles,
   ports: ports,
-  expose: (v, p, ctx) => stringList(v, p, ctx),
+  expose: stringList,
   volumes: volumes,
-  tmpfs: (v, p, ctx) => stringList(v, p, ctx),
+  tmpfs: stringList,
   depends_on: dependsOn,
   networks: serviceNetworks,
   healthcheck: healthcheck,
   extra_hosts: extraHosts,
-  dns: (v, p, ctx) => stringList(v, p, ctx),
-  dns_search: (v, p, ctx) => stringList(v, p, ctx),
-  dns_opt: (v, p, ctx) => stringList(v, p, ctx),
-  cap_add: (v, p, ctx) => stringList(v, p, ctx),
-  cap_drop: (v, p, ctx) => stringList(v, p, ctx),
-  security_opt: (v, p, ctx) => stringList(v, p, ctx),
+  dns: stringList,
+  dns_search: stringList,
+  dns_opt: stringList,
+  cap_add: stringList,
+  cap_drop: stringList,
+  security_opt: stringList,
   devices: devices,
-  links: (v, p, ctx) => stringList(v, p, ctx),
-  volumes_from: (v, p, ctx) => stringList(v, p, ctx),
-  profiles: (v, p, ctx) => stringList(v, p, ctx),
+  links: stringList,
+  volumes_from: stringList,
+  profiles: stringList,
   secrets: mountRefs,
   configs: mountRefs,
   ulimits: ulimits,
@@ -62,53 +64,39 @@ function commandLine(value: unknown, path: string, ctx: FileContext): unknown {
     }
   }
   if (Array.isArray(value)) return value.map((item) => scalarText(item) ?? '');
-  report(ctx, path, 'must be a string or a list of strings');
   return undefined;
 }
 
 /** `KEY=VAL` lists and maps become one map; a bare list key gets `bare` (null for environment, '' for labels). */
-function keyValues(value: unknown, path: string, ctx: FileContext, bare: string | null): unknown {
+function keyValues(value: unknown, bare: string | null): unknown {
   if (value === null || value === undefined) return {};
   const out: Record<string, unknown> = {};
   if (Array.isArray(value)) {
-    value.forEach((item, i) => {
+    for (const item of value) {
       const text = scalarText(item);
-      if (text === undefined) {
-        report(ctx, `${path}.${i}`, 'must be a KEY=VALUE string');
-        return;
-      }
+      if (text === undefined) continue;
       const eq = text.indexOf('=');
       if (eq < 0) out[text] = bare;
       else out[text.slice(0, eq)] = text.slice(eq + 1);
-    });
+    }
     return out;
   }
-  if (!isMapping(value)) {
-    report(ctx, path, 'must be a mapping or a list of KEY=VALUE strings');
-    return {};
-  }
+  if (!isMapping(value)) return {};
   for (const [k, v] of Object.entries(value)) {
     if (v instanceof ResetTag || v instanceof OverrideTag) out[k] = v;
     else if (v === null || v === undefined) out[k] = bare;
     else {
       const text = scalarText(v);
-      if (text === undefined) report(ctx, `${path}.${k}`, 'must be a string, number or boolean');
-      else out[k] = text;
+      if (text !== undefined) out[k] = text;
     }
   }
   return out;
 }
 
-function stringList(value: unknown, path: string, ctx: FileContext): unknown {
+function stringList(value: unknown): string[] {
   if (value === null || value === undefined) return [];
   const items = Array.isArray(value) ? value : [value];
-  const out: string[] = [];
-  items.forEach((item, i) => {
-    const text = scalarText(item);
-    if (text === undefined) report(ctx, Array.isArray(value) ? `${path}.${i}` : path, 'must be a string');
-    else out.push(text);
-  });
-  return out;
+  return items.flatMap((item) => scalarText(item) ?? []);
 }
 
 function envFiles(value: unknown, path: string, ctx: FileContext): unknown {
@@ -123,7 +111,7 @@ function envFiles(value: unknown, path: string, ctx: FileContext): unknown {
         required: asBool(item.required, true, `${at}.required`, ctx),
         ...(item.format !== undefined ? { format: item.format } : {}),
       });
-    } else report(ctx, at, 'must be a path or {path, required, format}');
+    }
   });
   return out;
 }
@@ -140,19 +128,12 @@ export function asBool(value: unknown, fallback: boolean, path: string, ctx: Fil
 const PORT_RANGE = /^(\d+)(?:-(\d+))?$/;
 
 function ports(value: unknown, path: string, ctx: FileContext): unknown {
-  if (!Array.isArray(value)) {
-    if (value !== null && value !== undefined) report(ctx, path, 'must be a list');
-    return [];
-  }
+  if (!Array.isArray(value)) return [];
   return value.flatMap((item, i) => {
     const at = `${path}.${i}`;
     if (isMapping(item)) return [longPort(item, at, ctx)].filter((p) => p !== undefined);
     const text = scalarText(item);
-    if (text === undefined) {
-      report(ctx, at, 'must be a port string or a mapping');
-      return [];
-    }
-    return shortPort(text, at, ctx);
+    return text === undefined ? [] : shortPort(text, at, ctx);
   });
 }
 
@@ -226,17 +207,11 @@ const BIND_PREFIXES = ['.', '/', '~'];
 const PROPAGATIONS = new Set(['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate']);
 
 function volumes(value: unknown, path: string, ctx: FileContext): unknown {
-  if (!Array.isArray(value)) {
-    if (value !== null && value !== undefined) report(ctx, path, 'must be a list');
-    return [];
-  }
+  if (!Array.isArray(value)) return [];
   return value.flatMap((item, i) => {
     const at = `${path}.${i}`;
     if (isMapping(item)) return [longVolume(item, at, ctx)].filter((v) => v !== undefined);
-    if (typeof item !== 'string') {
-      report(ctx, at, 'must be a volume string or a mapping');
-      return [];
-    }
+    if (typeof item !== 'string') return [];
     return [shortVolume(item, at, ctx)].filter((v) => v !== undefined);
   });
 }
@@ -280,88 +255,68 @@ function shortVolume(spec: string, path: string, ctx: FileContext): Mapping | un
   return out;
 }
 
-const CONDITIONS = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
-
+/**
+ * The list form means "started, required"; the map form keeps only what is written, so that a later file's
+ * partial entry (`restart: true`) merges onto an earlier one instead of resetting its condition. Defaults are
+ * applied once everything is merged (dependencies.ts).
+ */
 function dependsOn(value: unknown, path: string, ctx: FileContext): unknown {
   const out: Record<string, unknown> = {};
   if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      if (typeof item !== 'string') {
-        report(ctx, `${path}.${i}`, 'must be a service name');
-        return;
-      }
-      out[item] = { condition: 'service_started', required: true, restart: false };
-    });
+    for (const item of value) {
+      if (typeof item === 'string') out[item] = { condition: 'service_started', required: true };
+    }
     return out;
   }
-  if (!isMapping(value)) {
-    if (value !== null && value !== undefined) report(ctx, path, 'must be a list or a mapping');
-    return out;
-  }
+  if (!isMapping(value)) return out;
   for (const [name, entry] of Object.entries(value)) {
-    const at = `${path}.${name}`;
-    if (entry instanceof ResetTag || entry instanceof OverrideTag) {
+    if (entry instanceof ResetTag || entry instanceof OverrideTag || !isMapping(entry)) {
       out[name] = entry;
       continue;
     }
-    const spec = isMapping(entry) ? entry : {};
-    const condition = scalarText(spec.condition) ?? 'service_started';
-    if (!CONDITIONS.has(condition)) report(ctx, `${at}.condition`, `unknown condition ${JSON.stringify(condition)}`);
-    out[name] = {
-      ...spec,
-      condition,
-      required: asBool(spec.required, true, `${at}.required`, ctx),
-      restart: asBool(spec.restart, false, `${at}.restart`, ctx),
-    };
+    const at = `${path}.${name}`;
+    const spec: Mapping = { ...entry };
+    for (const flag of ['required', 'restart']) {
+      if (spec[flag] !== undefined) spec[flag] = asBool(spec[flag], flag === 'required', `${at}.${flag}`, ctx);
+    }
+    out[name] = spec;
   }
   return out;
 }
 
-function serviceNetworks(value: unknown, path: string, ctx: FileContext): unknown {
+function serviceNetworks(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      if (typeof item !== 'string') {
-        report(ctx, `${path}.${i}`, 'must be a network name');
-        return;
-      }
-      out[item] = {};
-    });
+    for (const item of value) if (typeof item === 'string') out[item] = {};
     return out;
   }
-  if (!isMapping(value)) {
-    if (value !== null && value !== undefined) report(ctx, path, 'must be a list or a mapping');
-    return out;
-  }
+  if (!isMapping(value)) return out;
   for (const [name, entry] of Object.entries(value)) {
     out[name] = entry === null || entry === undefined ? {} : entry;
   }
   return out;
 }
 
-function healthcheck(value: unknown, path: string, ctx: FileContext): unknown {
-  if (!isMapping(value)) {
-    if (value !== null && value !== undefined) report(ctx, path, 'must be a mapping');
-    return {};
-  }
+function healthcheck(value: unknown): unknown {
+  if (!isMapping(value)) return {};
   const test = value.test;
   if (typeof test === 'string') return { ...value, test: ['CMD-SHELL', test] };
   return value;
 }
 
-function extraHosts(value: unknown, path: string, ctx: FileContext): unknown {
+function extraHosts(value: unknown): unknown {
   if (isMapping(value)) {
     return Object.entries(value).flatMap(([host, ips]) =>
       (Array.isArray(ips) ? ips : [ips]).map((ip) => `${host}:${scalarText(ip) ?? ''}`),
     );
   }
-  const list = stringList(value, path, ctx) as string[];
+  const list = stringList(value);
   // `host=ip` is the newer list form; the engine wants `host:ip`.
   return list.map((entry) => (entry.includes('=') ? entry.replace('=', ':') : entry));
 }
 
-function devices(value: unknown, path: string, ctx: FileContext): unknown {
-  if (!Array.isArray(value)) return stringList(value, path, ctx);
+function devices(value: unknown): unknown {
+  if (!Array.isArray(value)) return stringList(value);
   return value.map((item) => {
     if (!isMapping(item)) return scalarText(item) ?? '';
     const source = scalarText(item.source) ?? '';
@@ -369,30 +324,21 @@ function devices(value: unknown, path: string, ctx: FileContext): unknown {
   });
 }
 
-function mountRefs(value: unknown, path: string, ctx: FileContext): unknown {
-  if (!Array.isArray(value)) {
-    if (value !== null && value !== undefined) report(ctx, path, 'must be a list');
-    return [];
-  }
-  return value.flatMap((item, i) => {
+function mountRefs(value: unknown): unknown {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item) => {
     if (typeof item === 'string') return [{ source: item }];
-    if (isMapping(item) && typeof item.source === 'string') return [item];
-    report(ctx, `${path}.${i}`, 'must be a name or {source, target, uid, gid, mode}');
-    return [];
+    return isMapping(item) && typeof item.source === 'string' ? [item] : [];
   });
 }
 
-function ulimits(value: unknown, path: string, ctx: FileContext): unknown {
-  if (!isMapping(value)) {
-    if (value !== null && value !== undefined) report(ctx, path, 'must be a mapping');
-    return {};
-  }
+function ulimits(value: unknown): unknown {
+  if (!isMapping(value)) return {};
   const out: Record<string, unknown> = {};
   for (const [name, limit] of Object.entries(value)) {
     const single = Number(scalarText(limit));
     if (isMapping(limit)) out[name] = { soft: Number(limit.soft), hard: Number(limit.hard) };
     else if (Number.isInteger(single)) out[name] = { soft: single, hard: single };
-    else report(ctx, `${path}.${name}`, 'must be a number or {soft, hard}');
   }
   return out;
 }
@@ -401,11 +347,10 @@ const REMOTE_CONTEXT = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/)/i;
 
 function build(value: unknown, path: string, ctx: FileContext): unknown {
   const spec: Mapping = typeof value === 'string' ? { context: value } : isMapping(value) ? { ...value } : {};
-  if (!isMapping(value) && typeof value !== 'string') report(ctx, path, 'must be a path or a mapping');
   const context = scalarText(spec.context) ?? '.';
   spec.context = REMOTE_CONTEXT.test(context) ? context : hostPath(ctx, context);
-  if (spec.args !== undefined) spec.args = keyValues(spec.args, `${path}.args`, ctx, null);
-  if (spec.labels !== undefined) spec.labels = keyValues(spec.labels, `${path}.labels`, ctx, '');
+  if (spec.args !== undefined) spec.args = keyValues(spec.args, null);
+  if (spec.labels !== undefined) spec.labels = keyValues(spec.labels, '');
   return spec;
 }
 

@@ -1,22 +1,29 @@
-// depends_on plus the edges Compose infers from links, volumes_from and network_mode: service:X.
+// depends_on plus the edges Compose infers from links, volumes_from and the `service:X` namespaces
+// (network_mode, ipc, pid), with compose-go's flags: a shared namespace or link restarts with its target.
 import type { Dependency, DependencyCondition } from '../model.js';
 import { type FileContext, report, warn } from './file-context.js';
 import { isMapping, type Mapping, scalarText } from './values.js';
 
 type Origin = Dependency['origin'];
 
-/** Where implicit edges come from: the service key and how to read the target service out of one entry. */
-const IMPLICIT_EDGES: readonly { key: string; origin: Origin; target: (entry: string) => string | undefined }[] = [
-  { key: 'links', origin: 'links', target: (entry) => entry.split(':')[0] },
+const sharedNamespace = (entry: string) => (entry.startsWith('service:') ? entry.slice('service:'.length) : undefined);
+
+/** Where implicit edges come from: the service key, how to read the target out of one entry, and `restart`. */
+const IMPLICIT_EDGES: readonly {
+  key: string;
+  origin: Origin;
+  restart: boolean;
+  target: (entry: string) => string | undefined;
+}[] = [
+  { key: 'links', origin: 'links', restart: true, target: (entry) => entry.split(':')[0] },
+  { key: 'network_mode', origin: 'network_mode', restart: true, target: sharedNamespace },
+  { key: 'ipc', origin: 'ipc', restart: true, target: sharedNamespace },
+  { key: 'pid', origin: 'pid', restart: true, target: sharedNamespace },
   {
     key: 'volumes_from',
     origin: 'volumes_from',
+    restart: false,
     target: (entry) => (entry.startsWith('container:') ? undefined : entry.split(':')[0]),
-  },
-  {
-    key: 'network_mode',
-    origin: 'network_mode',
-    target: (entry) => (entry.startsWith('service:') ? entry.slice('service:'.length) : undefined),
   },
 ];
 
@@ -39,7 +46,7 @@ export function serviceDependencies(service: Mapping): Record<string, Dependency
     for (const entry of entries) {
       const target = typeof entry === 'string' ? edge.target(entry) : undefined;
       if (target && !out[target]) {
-        out[target] = { condition: 'service_started', required: true, restart: false, origin: edge.origin };
+        out[target] = { condition: 'service_started', required: true, restart: edge.restart, origin: edge.origin };
       }
     }
   }

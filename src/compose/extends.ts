@@ -10,11 +10,15 @@ export interface ServiceFile {
   ctx: FileContext;
 }
 
-/** Returns the file's services with every `extends` applied; cycles and unknown bases are issues. */
+/**
+ * Returns the file's services with every `extends` applied; cycles and unknown bases are issues. `inherited`
+ * hears of each service key of this file that came from a base in another file, and which file that was.
+ */
 export function resolveExtends(
   file: string,
   own: ServiceFile,
   loadFile: (abs: string) => ServiceFile | undefined,
+  inherited: (service: string, key: string, from: string) => void = () => {},
 ): Mapping {
   const resolved = new Map<string, Mapping | undefined>();
 
@@ -39,8 +43,13 @@ export function resolveExtends(
     if (!baseName) report(source.ctx, path, 'needs a `service` to extend');
     else {
       const base = resolveService(baseFile, baseName, [...chain, key]);
-      if (base) merged = mergeTrees(stripTags(base), local, ['services', name]) as Mapping;
-      else if (!chain.includes(`${baseFile}#${baseName}`)) {
+      if (base) {
+        merged = mergeTrees(stripTags(base), local, ['services', name]) as Mapping;
+        const from = baseFile === abs ? undefined : loadFile(baseFile)?.ctx.file;
+        if (abs === file && from !== undefined) {
+          for (const key of Object.keys(base)) if (!Object.hasOwn(local, key)) inherited(name, key, from);
+        }
+      } else if (!chain.includes(`${baseFile}#${baseName}`)) {
         const where = baseFile === abs ? '' : ` in ${spec.file}`;
         report(source.ctx, `${path}.service`, `cannot extend undefined service "${baseName}"${where}`);
       }

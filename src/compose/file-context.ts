@@ -11,16 +11,28 @@ export interface FileContext {
   home?: string;
   /** Collected problems; loading never stops at the first one. */
   issues: Issue[];
+  /** For a merged model: the file each dotted path came from (see origins.ts); issues name that file. */
+  origins?: ReadonlyMap<string, string>;
 }
 
-/** Records an error-severity issue at a dotted path. */
+/** Records an error-severity issue at a dotted path, attributed to the file the path came from. */
 export function report(ctx: FileContext, path: string, message: string): void {
-  ctx.issues.push({ file: ctx.file, path, message, severity: 'error' });
+  ctx.issues.push({ file: fileOf(ctx, path), path, message, severity: 'error' });
 }
 
-/** Records a warning at a dotted path. */
+/** Records a warning at a dotted path, attributed to the file the path came from. */
 export function warn(ctx: FileContext, path: string, message: string): void {
-  ctx.issues.push({ file: ctx.file, path, message, severity: 'warning' });
+  ctx.issues.push({ file: fileOf(ctx, path), path, message, severity: 'warning' });
+}
+
+/** The file of the longest recorded prefix of `path` (`services.db.healthcheck.interval`, then `services.db.healthcheck`…). */
+function fileOf(ctx: FileContext, path: string): string {
+  if (!ctx.origins) return ctx.file;
+  for (let prefix = path; prefix !== ''; prefix = prefix.slice(0, Math.max(0, prefix.lastIndexOf('.')))) {
+    const file = ctx.origins.get(prefix);
+    if (file !== undefined) return file;
+  }
+  return ctx.file;
 }
 
 /** Absolute host path: `~` expands to the home directory, relative paths resolve against the fragment's base. */

@@ -246,8 +246,11 @@ const CASTS: ReadonlyArray<readonly [pattern: string, cast: Cast]> = [
 ];
 
 const CAST_TABLE = CASTS.map(([pattern, cast]) => ({ parts: pattern.split('.'), cast }));
+/** Every cast path starts at a top-level section: most string values are ruled out by their first segment. */
+const CAST_SECTIONS: ReadonlySet<Segment> = new Set(CAST_TABLE.map(({ parts }) => parts[0]!));
 
 function castFor(path: readonly Segment[]): Cast | undefined {
+  if (!CAST_SECTIONS.has(path[0]!) || path.length < 3) return undefined;
   return CAST_TABLE.find(
     ({ parts }) =>
       parts.length === path.length &&
@@ -292,49 +295,79 @@ export function interpolateTree(
   return { value, issues: walk.issues, unset: walk.unset };
 }
 
+/**
+ * Interpolates one node. `path` is shared and restored after each child (no copy per node), and a mapping or
+ * list whose children all come back unchanged is returned as is: large files are mostly literal text.
+ */
 function interpolateNode(node: unknown, path: Segment[], walk: TreeWalk): unknown {
   if (typeof node === 'string') return interpolateValue(node, path, walk);
   if (node instanceof ResetTag) return new ResetTag(interpolateNode(node.value, path, walk));
   if (node instanceof OverrideTag) return new OverrideTag(interpolateNode(node.value, path, walk));
-  if (Array.isArray(node)) return node.map((item, i) => interpolateNode(item, [...path, i], walk));
-  if (typeof node === 'object' && node !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) {
-      Object.defineProperty(out, key, {
-        value: interpolateNode(value, [...path, key], walk),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+  if (Array.isArray(node)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < node.length; i++) {
+      path.push(i);
+      const item = interpolateNode(node[i], path, walk);
+      path.pop();
+      if (item !== node[i]) out ??= node.slice();
+      if (out) out[i] = item;
     }
-    return out;
+    return out ?? node;
+  }
+  if (typeof node === 'object' && node !== null) {
+    const entries = Object.entries(node);
+    let out: Record<string, unknown> | undefined;
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i]!;
+      path.push(key);
+      const item = interpolateNode(value, path, walk);
+      path.pop();
+      if (item === value && !out) continue;
+      if (!out) {
+        out = {};
+        for (const [k, v] of entries.slice(0, i)) assign(out, k, v);
+      }
+      assign(out, key, item);
+    }
+    return out ?? node;
   }
   return node;
 }
 
+/** Plain assignment would turn a `__proto__` key into a prototype change; defineProperty is kept for that key. */
+function assign(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 function interpolateValue(raw: string, path: Segment[], walk: TreeWalk): unknown {
-  const where = formatPath(path);
-  let text: string;
-  try {
-    const result = interpolateString(raw, walk.lookup);
-    for (const name of result.unset) if (!walk.unset.includes(name)) walk.unset.push(name);
-    text = result.value;
-  } catch (error) {
-    if (!(error instanceof InterpolationError)) throw error;
-    const message =
-      error.kind === 'invalid'
-        ? `invalid interpolation format for ${where}: ${JSON.stringify(raw)}. You may need to escape any $ with another $.`
-        : error.message;
-    walk.issues.push({ file: walk.file, path: where, message, severity: 'error' });
-    return raw;
+  let text = raw;
+  if (raw.includes('$')) {
+    try {
+      const result = interpolateString(raw, walk.lookup);
+      for (const name of result.unset) if (!walk.unset.includes(name)) walk.unset.push(name);
+      text = result.value;
+    } catch (error) {
+      if (!(error instanceof InterpolationError)) throw error;
+      const where = formatPath(path);
+      const message =
+        error.kind === 'invalid'
+          ? `invalid interpolation format for ${where}: ${JSON.stringify(raw)}. You may need to escape any $ with another $.`
+          : error.message;
+      walk.issues.push({ file: walk.file, path: where, message, severity: 'error' });
+      return raw;
+    }
   }
   const cast = castFor(path);
   if (!cast) return text;
   const result = cast(text);
   if ('error' in result) {
-    walk.issues.push({ file: walk.file, path: where, message: result.error, severity: 'error' });
+    walk.issues.push({ file: walk.file, path: formatPath(path), message: result.error, severity: 'error' });
     return text;
   }
-  if (result.warning) walk.issues.push({ file: walk.file, path: where, message: result.warning, severity: 'warning' });
+  if (result.warning) {
+    walk.issues.push({ file: walk.file, path: formatPath(path), message: result.warning, severity: 'warning' });
+  }
   return result.value;
 }

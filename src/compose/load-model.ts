@@ -1,13 +1,14 @@
-// Per-file pipeline (read → parse → interpolate → check keys → canonicalise → include → extends) and the -f merge.
+// Per-file pipeline (read → parse → interpolate → check against the schema → canonicalise → include → extends) and the -f merge.
 import { dirname } from 'node:path';
 import type { Issue } from '../model.js';
 import { canonicalService } from './canonical.js';
+import { checkSchema } from './check-schema.js';
 import { resolveExtends, type ServiceFile } from './extends.js';
 import { displayPath, type FileContext, hostPath, report } from './file-context.js';
 import { importResources, includeSpecs } from './include.js';
 import { interpolateTree, type Lookup } from './interpolate.js';
-import { checkKnownKeys } from './known-keys-check.js';
 import { mergeTrees } from './merge.js';
+import { recordOrigins } from './origins.js';
 import { envFileCandidates, layeredLookup, readEnvFiles } from './project-env.js';
 import type { Sources } from './read-sources.js';
 import { withinTag } from './tags.js';
@@ -32,6 +33,8 @@ export interface ModelEnv {
   extended: Map<string, ServiceFile | undefined>;
   /** Files being included, outermost first, to stop include cycles. */
   including: readonly string[];
+  /** The file each dotted path of the merged model came from (origins.ts). */
+  origins: Map<string, string>;
 }
 
 /** Loads and merges the files of one project (all relative paths against `projectDir`); tags are gone afterwards. */
@@ -85,8 +88,9 @@ function loadFileModel(abs: string, baseDir: string, env: ModelEnv): Mapping {
   const doc = readComposeFile(abs, env);
   if (!doc) return {};
   const ctx = contextFor(abs, baseDir, env);
-  checkKnownKeys(doc, ctx);
+  checkSchema(doc, ctx);
   let model = canonicalModel(doc, ctx);
+  recordOrigins(model, ctx.file, env.origins);
   if (model.include !== undefined) {
     const included = includeSpecs(model.include, ctx).map((spec) => {
       const cycle = spec.files.find((f) => f === abs || env.including.includes(f));
@@ -101,7 +105,12 @@ function loadFileModel(abs: string, baseDir: string, env: ModelEnv): Mapping {
   }
   if (isMapping(model.services)) {
     const own: ServiceFile = { services: model.services, ctx };
-    model.services = resolveExtends(abs, own, (other) => extendedFile(other, env));
+    model.services = resolveExtends(
+      abs,
+      own,
+      (other) => extendedFile(other, env),
+      (service, key, from) => env.origins.set(`services.${service}.${key}`, from),
+    );
   }
   return model;
 }
@@ -113,7 +122,7 @@ function extendedFile(abs: string, env: ModelEnv): ServiceFile | undefined {
   let file: ServiceFile | undefined;
   if (doc) {
     const ctx = contextFor(abs, dirname(abs), env);
-    checkKnownKeys(doc, ctx);
+    checkSchema(doc, ctx);
     const services = canonicalModel(doc, ctx).services;
     file = { services: isMapping(services) ? services : {}, ctx };
   }

@@ -224,7 +224,7 @@ describe('loadProject: healthcheck', () => {
 });
 
 describe('loadProject: depends_on', () => {
-  it('normalises list and map forms and infers links, volumes_from and network_mode edges', async () => {
+  it('normalises list and map forms and infers links, volumes_from and network_mode edges (links and shared namespaces restart with their target, as in compose-go)', async () => {
     const dir = fixture({
       'compose.yaml': [
         'services:',
@@ -250,12 +250,12 @@ describe('loadProject: depends_on', () => {
     assert.deepEqual(web?.dependsOn, {
       db: { condition: 'service_healthy', required: true, restart: true, origin: 'depends_on' },
       cache: { condition: 'service_started', required: false, restart: false, origin: 'depends_on' },
-      files: { condition: 'service_started', required: true, restart: false, origin: 'links' },
+      files: { condition: 'service_started', required: true, restart: true, origin: 'links' },
     });
     assert.deepEqual(worker?.dependsOn, {
       db: { condition: 'service_started', required: true, restart: false, origin: 'depends_on' },
       files: { condition: 'service_started', required: true, restart: false, origin: 'volumes_from' },
-      vpn: { condition: 'service_started', required: true, restart: false, origin: 'network_mode' },
+      vpn: { condition: 'service_started', required: true, restart: true, origin: 'network_mode' },
     });
     assert.equal(worker?.networkMode, 'service:vpn');
     assert.deepEqual(worker?.networks, {});

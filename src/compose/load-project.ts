@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { failOnIssues } from '../errors.js';
 import type { ComposeProject, Issue, Service } from '../model.js';
 import { checkDependencies, serviceDependencies } from './dependencies.js';
-import { displayPath, type FileContext } from './file-context.js';
+import { displayPath, type FileContext, report } from './file-context.js';
 import { interpolateString, type Lookup } from './interpolate.js';
 import { loadModel, type ModelEnv, parseComposeFile } from './load-model.js';
 import { normaliseService } from './normalise-service.js';
@@ -15,7 +15,7 @@ import { resolveProjectName } from './project-name.js';
 import { fileSources, type Sources } from './read-sources.js';
 import { checkReferences } from './references.js';
 import { normaliseNetworks, normaliseSecretsOrConfigs, normaliseVolumes } from './resources.js';
-import { resolveServiceEnvironment } from './service-environment.js';
+import { resolveBuildArgs, resolveServiceEnvironment } from './service-environment.js';
 import { isMapping, type Mapping } from './values.js';
 
 export interface LoadOptions {
@@ -78,9 +78,11 @@ export function loadProjectFrom(options: LoadOptions, sources: Sources): Compose
     interpolated: new Map(),
     extended: new Map(),
     including: [],
+    origins: new Map(),
   };
   const model = loadModel(files, projectDir, env);
-  const ctx: FileContext = { file: displayPath(files[0]!, cwd), baseDir: projectDir, issues };
+  // Problems found from here on are about the merged model: each names the file that wrote the value.
+  const ctx: FileContext = { file: displayPath(files[0]!, cwd), baseDir: projectDir, issues, origins: env.origins };
 
   const defined = isMapping(model.services) ? (model.services as Record<string, Mapping>) : {};
   const profiles = activeProfiles(options.profiles, lookup('COMPOSE_PROFILES'));
@@ -88,19 +90,17 @@ export function loadProjectFrom(options: LoadOptions, sources: Sources): Compose
   const withNetworks = addDefaultNetwork(model, enabled);
 
   const services: Record<string, Service> = {};
+  const enabledSet = new Set(enabled);
+  const definedSet = new Set(Object.keys(defined));
   for (const serviceName of enabled) {
     const raw = (withNetworks.services as Record<string, Mapping>)[serviceName]!;
     checkReferences(serviceName, raw, withNetworks, ctx);
-    const dependsOn = checkDependencies(
-      serviceName,
-      serviceDependencies(raw),
-      new Set(enabled),
-      new Set(Object.keys(defined)),
-      ctx,
-    );
+    const dependsOn = checkDependencies(serviceName, serviceDependencies(raw), enabledSet, definedSet, ctx);
     const environment = resolveServiceEnvironment(serviceName, raw, lookup, sources, cwd, ctx);
-    services[serviceName] = normaliseService(serviceName, raw, { environment, dependsOn }, ctx);
+    const buildArgs = resolveBuildArgs(raw, lookup);
+    services[serviceName] = normaliseService(serviceName, raw, { environment, dependsOn, buildArgs }, ctx);
   }
+  checkContainerNamesUnique(services, ctx);
   failOnIssues(issues);
 
   return {
@@ -111,7 +111,7 @@ export function loadProjectFrom(options: LoadOptions, sources: Sources): Compose
     activeProfiles: profiles,
     services,
     disabledServices: Object.keys(defined)
-      .filter((s) => !enabled.includes(s))
+      .filter((s) => !enabledSet.has(s))
       .sort(),
     networks: normaliseNetworks(withNetworks.networks, name, ctx),
     volumes: normaliseVolumes(model.volumes, name, ctx),
@@ -156,4 +156,21 @@ function addDefaultNetwork(model: Mapping, enabled: readonly string[]): Mapping 
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** Two enabled services may not claim the same container_name (compose-go's CheckContainerNameUnicity). */
+function checkContainerNamesUnique(services: Record<string, Service>, ctx: FileContext): void {
+  const owners = new Map<string, string>();
+  for (const service of Object.values(services)) {
+    if (service.containerName === undefined) continue;
+    const owner = owners.get(service.containerName);
+    if (owner === undefined) owners.set(service.containerName, service.name);
+    else {
+      report(
+        ctx,
+        `services.${service.name}.container_name`,
+        `container name ${JSON.stringify(service.containerName)} is already used by service "${owner}"`,
+      );
+    }
+  }
 }

@@ -50,11 +50,15 @@ const INDEXED_SEQUENCES: Record<string, Indexer> = {
   'services.*.build.cache_from': same,
 };
 
+// The tables above, split into path segments once.
+const REPLACED = REPLACED_PATHS.map((p) => p.split('.'));
+const INDEXED = Object.entries(INDEXED_SEQUENCES).map(([p, indexer]) => [p.split('.'), indexer] as const);
+
 /** Merges `over` onto `base` (both canonical trees) and returns the result; neither input is modified. */
 export function mergeTrees(base: unknown, over: unknown, path: readonly string[] = []): unknown {
   if (over instanceof ResetTag) return undefined;
   if (over instanceof OverrideTag) return stripTags(over.value);
-  if (base === undefined || matches(REPLACED_PATHS, path)) return stripTags(over);
+  if (base === undefined || matches(REPLACED, path)) return stripTags(over);
   if (isMapping(base) && isMapping(over)) {
     const out: Mapping = { ...base };
     for (const [key, value] of Object.entries(over)) {
@@ -65,7 +69,7 @@ export function mergeTrees(base: unknown, over: unknown, path: readonly string[]
     return out;
   }
   if (Array.isArray(base) && Array.isArray(over)) {
-    const indexer = lookup(INDEXED_SEQUENCES, path);
+    const indexer = lookup(INDEXED, path);
     const tail = stripTags(over) as unknown[];
     return indexer ? mergeIndexed(base, tail, indexer) : [...base, ...tail];
   }
@@ -85,17 +89,16 @@ function mergeIndexed(base: unknown[], over: unknown[], key: Indexer): unknown[]
   return out;
 }
 
-function matches(patterns: readonly string[], path: readonly string[]): boolean {
+function matches(patterns: readonly (readonly string[])[], path: readonly string[]): boolean {
   return patterns.some((p) => patternMatches(p, path));
 }
 
-function lookup<T>(table: Record<string, T>, path: readonly string[]): T | undefined {
-  for (const [pattern, value] of Object.entries(table)) if (patternMatches(pattern, path)) return value;
+function lookup<T>(table: readonly (readonly [readonly string[], T])[], path: readonly string[]): T | undefined {
+  for (const [pattern, value] of table) if (patternMatches(pattern, path)) return value;
   return undefined;
 }
 
 /** Path segments are compared one by one, so service names and label keys containing dots stay intact. */
-function patternMatches(pattern: string, path: readonly string[]): boolean {
-  const p = pattern.split('.');
-  return p.length === path.length && p.every((part, i) => part === '*' || part === path[i]);
+function patternMatches(pattern: readonly string[], path: readonly string[]): boolean {
+  return pattern.length === path.length && pattern.every((part, i) => part === '*' || part === path[i]);
 }

@@ -21,6 +21,7 @@ import { isMapping, type Mapping, scalarText } from './values.js';
 export interface ResolvedParts {
   environment: Record<string, string | null>;
   dependsOn: Record<string, Dependency>;
+  buildArgs: Record<string, string>;
 }
 
 /** Healthcheck duration keys and the Healthcheck field each one fills. */
@@ -101,7 +102,10 @@ export function normaliseService(name: string, raw: Mapping, parts: ResolvedPart
   }
   if (Array.isArray(raw.command)) service.command = raw.command as string[];
   if (Array.isArray(raw.entrypoint)) service.entrypoint = raw.entrypoint as string[];
-  if (raw.build !== undefined) service.build = build(raw.build);
+  if (raw.build !== undefined) service.build = build(raw.build, parts.buildArgs);
+  // compose-go's normalisation: `if_not_present` is the old spelling of `missing`.
+  if (service.pullPolicy === 'if_not_present') service.pullPolicy = 'missing';
+  checkContainerName(raw, name, service.replicas, ctx);
   if (raw.healthcheck !== undefined) {
     const hc = healthcheck(raw.healthcheck, at('healthcheck'), ctx);
     if (hc) service.healthcheck = hc;
@@ -121,6 +125,17 @@ export function normaliseService(name: string, raw: Mapping, parts: ResolvedPart
   if (condition !== undefined) service.deployRestartCondition = condition;
   if (!service.image && !service.build) report(ctx, `services.${name}`, 'has neither an image nor a build context');
   return service;
+}
+
+/** Replicas would all claim the same container_name (compose-go refuses it). */
+function checkContainerName(raw: Mapping, name: string, replicas: number, ctx: FileContext): void {
+  if (scalarText(raw.container_name) !== undefined && replicas > 1) {
+    report(
+      ctx,
+      `services.${name}.container_name`,
+      `can't be set with ${replicas} replicas: a container name must be unique`,
+    );
+  }
 }
 
 /** A duration in ms; a bare number gets a hint with the seconds spelled as a Compose duration. */
@@ -331,16 +346,12 @@ function mountRefs(
   });
 }
 
-function build(value: unknown): BuildSpec {
+function build(value: unknown, args: Record<string, string>): BuildSpec {
   const spec = isMapping(value) ? value : {};
   const out: BuildSpec = {
     context: scalarText(spec.context) ?? '.',
     dockerfile: scalarText(spec.dockerfile) ?? 'Dockerfile',
-    args: Object.fromEntries(
-      Object.entries(isMapping(spec.args) ? spec.args : {}).flatMap(([k, v]) =>
-        typeof v === 'string' ? [[k, v]] : [],
-      ),
-    ),
+    args,
     labels: stringRecord(spec.labels),
   };
   const target = scalarText(spec.target);

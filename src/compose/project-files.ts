@@ -1,8 +1,18 @@
 // Which compose files make up the project: -f, else COMPOSE_FILE, else Compose's default names searched upwards.
 import { dirname, join, resolve } from 'node:path';
 import type { Issue } from '../model.js';
-import { DEFAULT_COMPOSE_FILES, DEFAULT_OVERRIDE_FILES } from './known-keys.js';
 import type { Sources } from './read-sources.js';
+
+/** File names Compose looks for, in order, when no file is given. */
+const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'] as const;
+
+/** Override file looked up next to each default file name (same index). */
+const DEFAULT_OVERRIDE_FILES = [
+  'compose.override.yaml',
+  'compose.override.yml',
+  'docker-compose.override.yml',
+  'docker-compose.override.yaml',
+] as const;
 
 /** Absolute compose file paths in merge order, or an issue explaining why there are none. */
 export function findProjectFiles(

@@ -1,4 +1,5 @@
-// A service's container environment: env_file values first, `environment` on top (it wins even when empty).
+// A service's container environment: env_file values first, `environment` on top (it wins even when empty);
+// and its build args, whose bare keys take their value from the interpolation environment.
 import { parseDotenv, parseRawEnvFile } from './dotenv.js';
 import { displayPath, type FileContext, report } from './file-context.js';
 import type { Lookup } from './interpolate.js';
@@ -34,6 +35,17 @@ export function resolveServiceEnvironment(
   const declared = isMapping(service.environment) ? service.environment : {};
   for (const [key, value] of Object.entries(declared)) {
     out[key] = typeof value === 'string' ? value : (lookup(key) ?? null);
+  }
+  return out;
+}
+
+/** Build args with bare keys resolved from the interpolation environment; a bare key that is unset is left out. */
+export function resolveBuildArgs(service: Mapping, lookup: Lookup): Record<string, string> {
+  const build = isMapping(service.build) ? service.build : {};
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(isMapping(build.args) ? build.args : {})) {
+    const resolved = typeof value === 'string' ? value : lookup(key);
+    if (resolved !== undefined) out[key] = resolved;
   }
   return out;
 }

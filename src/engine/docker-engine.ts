@@ -1,5 +1,6 @@
 // The Engine port implemented over the Docker Engine API. Docker's JSON shapes live in this file and stop here.
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { Readable } from 'node:stream';
 import { EngineError } from '../errors.js';
 import type { Healthcheck } from '../model.js';
 import { contextTar } from './context-tar.js';
@@ -10,6 +11,8 @@ import type {
   Engine,
   EngineEvent,
   EngineInfo,
+  ExecResult,
+  ExecSpec,
   HealthStatus,
   ImageBuildSpec,
   LabelledImage,
@@ -27,7 +30,7 @@ import {
   readNdjson,
 } from './http-client.js';
 import { pullQuery, splitImageRef } from './image-ref.js';
-import { logBodyToLines } from './log-frames.js';
+import { demuxLogFrames, logBodyToLines } from './log-frames.js';
 import { registryAuthHeader, registryConfigHeader } from './registry-auth.js';
 
 /** The newest API version this adapter speaks; older engines are addressed at their own version. */
@@ -117,6 +120,7 @@ class DockerEngine implements Engine {
         buildargs: JSON.stringify(spec.args),
         labels: JSON.stringify(spec.labels),
         target: spec.target,
+        ...(spec.isolated ? { networkmode: 'none' } : {}),
         rm: 1,
         forcerm: 1,
       },
@@ -180,6 +184,9 @@ class DockerEngine implements Engine {
       Internal: opts.internal,
       CheckDuplicate: true,
       Driver: 'bridge',
+      // An internal bridge still carries a host address, through which containers reach every service listening
+      // on the host (moby/libnetwork#1151); without an address on the bridge the host is out of reach too.
+      ...(opts.internal ? { Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' } } : {}),
     };
     const created = (await this.call('POST', '/networks/create', { body })) as { Id: string };
     return created.Id;
@@ -298,6 +305,78 @@ class DockerEngine implements Engine {
     };
   }
 
+  async putArchive(containerId: string, path: string, body: Readable | Buffer, signal?: AbortSignal): Promise<void> {
+    const res = await this.http.open({
+      method: 'PUT',
+      path: `${await this.prefix()}/containers/${encodeURIComponent(containerId)}/archive`,
+      query: { path, noOverwriteDirNonDir: 1 },
+      headers: { 'Content-Type': 'application/x-tar' },
+      upload: Buffer.isBuffer(body) ? Readable.from([body]) : body,
+      ...(signal ? { signal } : {}),
+    });
+    await this.drain(res, `put archive into ${path}`);
+  }
+
+  async getArchive(containerId: string, path: string, signal?: AbortSignal): Promise<Readable> {
+    const res = await this.http.open({
+      method: 'GET',
+      path: `${await this.prefix()}/containers/${encodeURIComponent(containerId)}/archive`,
+      query: { path },
+      ...(signal ? { signal } : {}),
+    });
+    if ((res.statusCode ?? 0) >= 400) await this.drain(res, `get archive of ${path}`);
+    return res;
+  }
+
+  async exec(containerId: string, spec: ExecSpec): Promise<ExecResult> {
+    const body = {
+      AttachStdout: true,
+      AttachStderr: true,
+      Cmd: spec.cmd,
+      ...(spec.user !== undefined ? { User: spec.user } : {}),
+      ...(spec.env ? { Env: spec.env } : {}),
+    };
+    const created = (await this.call('POST', `/containers/${encodeURIComponent(containerId)}/exec`, { body })) as {
+      Id: string;
+    };
+    const execPath = `/exec/${encodeURIComponent(created.Id)}`;
+    const timeout = AbortSignal.timeout(spec.timeoutMs);
+    const chunks: Buffer[] = [];
+    try {
+      const res = await this.http.open({
+        method: 'POST',
+        path: `${await this.prefix()}${execPath}/start`,
+        body: { Detach: false, Tty: false },
+        signal: timeout,
+      });
+      if ((res.statusCode ?? 0) >= 400) await this.drain(res, `exec in ${containerId}`);
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+    } catch (err) {
+      if (!timeout.aborted) throw err;
+    }
+    // An aborted stream may end quietly instead of failing: the timeout decides, not the way it ended.
+    if (timeout.aborted) return { ...splitExecOutput(Buffer.concat(chunks)), timedOut: true };
+    const inspected = (await this.call('GET', `${execPath}/json`)) as { ExitCode?: number | null; Running?: boolean };
+    return {
+      ...splitExecOutput(Buffer.concat(chunks)),
+      ...(inspected.ExitCode !== null && inspected.ExitCode !== undefined && !inspected.Running
+        ? { exitCode: inspected.ExitCode }
+        : {}),
+      timedOut: false,
+    };
+  }
+
+  /** Reads a streamed response to its end and throws the engine's message when its status is an error. */
+  private async drain(res: Awaited<ReturnType<HttpClient['open']>>, what: string): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    const status = res.statusCode ?? 0;
+    if (status >= 400) {
+      const message = engineMessage({ status, headers: res.headers, body: Buffer.concat(chunks) });
+      throw new EngineError(`${what}: ${message}`, status);
+    }
+  }
+
   /** Sends a request under the negotiated prefix and returns the parsed JSON body (undefined when empty). */
   private async call(
     method: HttpRequest['method'],
@@ -377,6 +456,7 @@ interface ApiContainer {
     Health?: ApiHealth;
   };
   RestartCount?: number;
+  Config?: { ExposedPorts?: Record<string, unknown> | null };
 }
 
 interface ApiListedContainer {
@@ -432,7 +512,17 @@ function containerState(raw: ApiContainer): ContainerState {
     ...(s.StartedAt && s.StartedAt !== zeroTime ? { startedAt: s.StartedAt } : {}),
     ...(s.FinishedAt && s.FinishedAt !== zeroTime ? { finishedAt: s.FinishedAt } : {}),
     ...(s.Error ? { error: s.Error } : {}),
+    ...(raw.Config?.ExposedPorts ? { exposedPorts: Object.keys(raw.Config.ExposedPorts).sort() } : {}),
   };
+}
+
+/** Exec output is framed like non-TTY logs; an unframed body (a TTY exec) is all stdout. */
+function splitExecOutput(body: Buffer): { stdout: string; stderr: string } {
+  const frames = demuxLogFrames(body);
+  if (frames === undefined) return { stdout: body.toString('utf8'), stderr: '' };
+  const text = (stream: string) =>
+    Buffer.concat(frames.filter((f) => f.stream === stream).map((f) => f.payload)).toString('utf8');
+  return { stdout: text('stdout'), stderr: text('stderr') };
 }
 
 function toHealth(status: string): HealthStatus {
@@ -490,6 +580,8 @@ export function containerBody(spec: ContainerSpec, apiVersion: string): Record<s
     },
     ...(spec.shmSizeBytes !== undefined ? { ShmSize: spec.shmSizeBytes } : {}),
     ...(spec.init !== undefined ? { Init: spec.init } : {}),
+    ...(spec.pid !== undefined ? { PidMode: spec.pid } : {}),
+    ...(spec.ipc !== undefined ? { IpcMode: spec.ipc } : {}),
     ...(spec.networkMode !== undefined
       ? { NetworkMode: spec.networkMode }
       : joinsNetwork

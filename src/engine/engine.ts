@@ -1,4 +1,5 @@
 // The one port to Docker, in Rehearsa's words. Only engine/docker-engine.ts knows the Engine API's shapes.
+import type { Readable } from 'node:stream';
 import type { Healthcheck, Ulimit } from '../model.js';
 
 export interface EngineInfo {
@@ -32,8 +33,12 @@ export interface ContainerSpec {
   mounts: MountSpec[];
   /** Network joined at create time (with aliases); ignored when networkMode is set. */
   network?: { name: string; aliases: string[]; ipv4Address?: string };
-  /** `container:<id>` or `none`. */
+  /** `container:<id>`, `none`, or `host`. */
   networkMode?: string;
+  /** PID namespace mode (`host`); unset: the container's own. */
+  pid?: string;
+  /** IPC namespace mode (`host`); unset: the engine default. */
+  ipc?: string;
   exposedPorts: string[];
   capAdd: string[];
   capDrop: string[];
@@ -67,6 +72,26 @@ export interface ContainerState {
   finishedAt?: string;
   /** Engine-reported error for a failed start. */
   error?: string;
+  /** Ports the container exposes (image EXPOSE plus create-time ones), as `port/proto`, sorted. */
+  exposedPorts?: string[];
+}
+
+/** A command to run inside a running container. */
+export interface ExecSpec {
+  cmd: string[];
+  /** Defaults to the container's own user. */
+  user?: string;
+  env?: string[];
+  /** Gives up (exit code undefined, timedOut) after this long; the process may linger until the container goes. */
+  timeoutMs: number;
+}
+
+/** What an exec printed and how it ended; `exitCode` is undefined when it timed out. */
+export interface ExecResult {
+  exitCode?: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
 }
 
 /** A container event from the engine's event stream, filtered to Rehearsa's labels. */
@@ -118,6 +143,8 @@ export interface ImageBuildSpec {
   target?: string;
   /** Labels put on the built image (the run labels, so cleanup can find it). */
   labels: Record<string, string>;
+  /** true: RUN steps get no network at all, like the sandbox's internal networks. */
+  isolated: boolean;
 }
 
 /** An image found by label: its id and the tags pointing at it. */
@@ -146,6 +173,7 @@ export interface Engine {
   removeImage(ref: string): Promise<void>;
   /** Images carrying `label` (key or key=value). */
   listImagesByLabel(label: string): Promise<LabelledImage[]>;
+  /** Creates a bridge network; an internal one has no route out of it, to the host included. */
   createNetwork(opts: { name: string; labels: Record<string, string>; internal: boolean }): Promise<string>;
   connectNetwork(networkId: string, containerId: string, aliases: string[]): Promise<void>;
   removeNetwork(id: string): Promise<void>;
@@ -169,4 +197,10 @@ export interface Engine {
   events(label: string, signal: AbortSignal, sinceMs?: number): AsyncIterable<EngineEvent>;
   /** Every container, network and volume carrying `label` (key or key=value). */
   listByLabel(label: string): Promise<LabelledResources>;
+  /** Extracts a tar (plain, gzip, bzip2 or xz) into `path` of a container, created or running; owners and modes come from the headers. */
+  putArchive(containerId: string, path: string, body: Readable | Buffer, signal?: AbortSignal): Promise<void>;
+  /** A tar of `path` inside a container (created or running), its entries named after the path's last component. */
+  getArchive(containerId: string, path: string, signal?: AbortSignal): Promise<Readable>;
+  /** Runs a command in a running container and waits for it, stdout and stderr kept apart. */
+  exec(containerId: string, spec: ExecSpec): Promise<ExecResult>;
 }

@@ -17,7 +17,7 @@ export interface HttpRequest {
   /** Serialised as JSON. */
   body?: unknown;
   /** A raw body sent chunked instead of `body` (a build context); its Content-Type goes in `headers`. */
-  upload?: AsyncIterable<Buffer>;
+  upload?: AsyncIterable<Buffer> | Iterable<Buffer>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }

@@ -5,59 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { RunResult } from '../model.js';
 import { mergePolicy } from '../policy/policy-flags.js';
 import { HistoryError } from './history-error.js';
 import { openHistory, resolveDataDir } from './history-store.js';
+import { makeRun } from './test-fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rehearsa-history-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let dirs = 0;
 const freshDir = () => join(root, `d${++dirs}`);
-
-function makeRun(stack: string, runId: string, confidence: number, over: Partial<RunResult> = {}): RunResult {
-  return {
-    schemaVersion: 1,
-    runId,
-    stack,
-    startedAt: '2025-01-01T00:00:00.000Z',
-    finishedAt: '2025-01-01T00:00:07.000Z',
-    files: [`/srv/${stack}/compose.yml`],
-    interrupted: false,
-    findings: [],
-    services: [
-      {
-        service: 'db',
-        state: 'healthy',
-        oneShot: false,
-        hasHealthcheck: true,
-        restartCount: 0,
-        healthLog: ['ok'],
-        logTail: [],
-        timings: { createdMs: 10, startedMs: 20, readyMs: 900 },
-        score: 100,
-      },
-      {
-        service: 'app',
-        state: 'exited',
-        oneShot: false,
-        hasHealthcheck: false,
-        reasonClass: 'exit',
-        reason: 'exited with code 1',
-        exitCode: 1,
-        restartCount: 2,
-        healthLog: [],
-        logTail: ['boom'],
-        timings: { createdMs: 30 },
-        score: 0,
-      },
-    ],
-    summary: { confidence, risk: 'HIGH', stability: confidence, durationMs: 7000 },
-    verdict: { passed: true, policy: { minConfidence: 70 }, defaultPolicy: true, violations: [] },
-    exitCode: 0,
-    ...over,
-  };
-}
 
 describe('openHistory', () => {
   it('creates the directory 0700 and a WAL database', () => {
@@ -67,7 +23,7 @@ describe('openHistory', () => {
     assert.equal(statSync(dir).mode & 0o777, 0o700);
     const raw = new Database(join(dir, 'history.db'), { readonly: true });
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(raw.pragma('user_version', { simple: true }), 1);
+    assert.equal(raw.pragma('user_version', { simple: true }), 2);
     raw.close();
   });
 
@@ -95,7 +51,7 @@ describe('openHistory', () => {
         error.problem === 'newer_schema' &&
         error.path === path &&
         error.message ===
-          `history database ${path} has schema version 99, but this rehearsa understands up to 1; ` +
+          `history database ${path} has schema version 99, but this rehearsa understands up to 2; ` +
             'upgrade rehearsa (the database was left untouched)',
     );
     const after = new Database(path, { readonly: true });
@@ -120,6 +76,30 @@ describe('openHistory', () => {
             'move it aside to start a new history',
     );
     assert.deepEqual(readFileSync(path), garbage);
+  });
+
+  it('reports a page damaged after opening as the same one-line corruption error, and leaves the file alone', () => {
+    const dir = freshDir();
+    const seeded = openHistory(dir);
+    for (let i = 0; i < 50; i++) seeded.recordRun(makeRun('web', `r${i}`, 50));
+    seeded.close();
+    const path = join(dir, 'history.db');
+    // The header page stays readable, so the file opens; every page after it is garbage.
+    const bytes = readFileSync(path);
+    const pageSize = bytes.readUInt16BE(16);
+    bytes.fill(0x41, pageSize);
+    writeFileSync(path, bytes);
+    const store = openHistory(dir);
+    const corrupt = (error: unknown) =>
+      error instanceof HistoryError &&
+      error.problem === 'corrupt' &&
+      error.message ===
+        `history database ${path} is not a readable SQLite database (database disk image is malformed); ` +
+          'move it aside to start a new history';
+    assert.throws(() => store.stackStatuses(), corrupt);
+    assert.throws(() => store.verifyChain('web'), corrupt);
+    store.close();
+    assert.deepEqual(readFileSync(path), bytes);
   });
 
   it('reports a data directory that cannot be created', () => {
@@ -356,7 +336,10 @@ describe('HistoryStore', () => {
       .listRuns('web')
       .map((e) => e.runId)
       .reverse();
+    const chain = store.verifyChain('web');
     store.close();
+    assert.equal(chain.broken, undefined);
+    assert.equal(chain.runs, writers * runsEach);
     assert.equal(oldestFirst.length, writers * runsEach);
     assert.equal(new Set(oldestFirst).size, writers * runsEach);
     for (let w = 0; w < writers; w++) {

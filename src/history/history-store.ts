@@ -7,11 +7,27 @@ import { RECENT_RUNS, stabilityOf, trendFor } from '../score/summarise-run.js';
 import { canonicalJson } from './canonical-json.js';
 import { HistoryError } from './history-error.js';
 import { applyMigrations } from './migrations.js';
+import { type ChainBreak, chainHead, findChainBreak, readChain, sealLink } from './run-chain.js';
+
+/** The state of one stack's hash chain. */
+export interface ChainReport {
+  stack: string;
+  runs: number;
+  /** Hash of the newest run: note it elsewhere to detect later truncation or a rewritten history. */
+  head?: string;
+  /** The first broken link, oldest first; absent when the chain holds. */
+  broken?: ChainBreak;
+}
 
 /** Runs, service results and policies of every stack; "newest" always means the highest insertion id. */
 export interface HistoryStore {
-  /** Stores the run and its service results atomically; a second run with the same id is refused. */
+  /**
+   * Stores the run, its service results and its link in the stack's hash chain in one transaction: after a crash
+   * either all of it is there or none of it; a second run with the same id is refused.
+   */
   recordRun(result: RunResult): void;
+  /** Recomputes the stack's hash chain from what is stored and reports its first broken link. */
+  verifyChain(stack: string): ChainReport;
   /** Confidence and duration of the newest `limit` runs of the stack, newest first. */
   previousRuns(stack: string, limit: number): { confidence: number; durationMs: number }[];
   /** Runs of the stack, newest first, each with its confidence change since the run before it. */
@@ -40,13 +56,40 @@ export function resolveDataDir(env: Record<string, string | undefined>, flag?: s
   return join(env.HOME || homedir(), '.local', 'share', 'rehearsa');
 }
 
-// SQLite result codes that mean the file itself is unusable, as opposed to unreachable.
-const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
+/** The HistoryError for a file SQLite cannot read, or undefined when the error means something else. */
+function corruption(error: unknown, path: string): HistoryError | undefined {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  // NOTADB: not SQLite at all; CORRUPT (and its extended codes): a damaged page, often found only by a query.
+  if (typeof code !== 'string' || !(code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))) return undefined;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new HistoryError(
+    'corrupt',
+    path,
+    `history database ${path} is not a readable SQLite database (${reason}); move it aside to start a new history`,
+    { cause: error },
+  );
+}
+
+/** The store with every method turning a corruption found mid-query into the same HistoryError as at open. */
+function reportingCorruption(store: HistoryStore, path: string): HistoryStore {
+  const guarded = {} as Record<string, unknown>;
+  for (const [name, method] of Object.entries(store) as [string, (...args: unknown[]) => unknown][]) {
+    guarded[name] = (...args: unknown[]) => {
+      try {
+        return method(...args);
+      } catch (error) {
+        throw corruption(error, path) ?? error;
+      }
+    };
+  }
+  return guarded as unknown as HistoryStore;
+}
 
 /**
  * Opens (creating when missing, directory mode 0700) `<dataDir>/history.db` in WAL mode with a 5 s busy
  * timeout and foreign keys, migrated to the current schema; throws HistoryError naming the file when it is
- * not a database, comes from a newer Rehearsa, or cannot be opened. It never resets or rewrites such a file.
+ * not a database, comes from a newer Rehearsa, or cannot be opened, and from any later call that finds a damaged
+ * page. It never resets or rewrites such a file.
  */
 export function openHistory(dataDir: string): HistoryStore {
   const path = join(dataDir, 'history.db');
@@ -59,20 +102,13 @@ export function openHistory(dataDir: string): HistoryStore {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     applyMigrations(db, path);
-    return createStore(db);
+    return reportingCorruption(createStore(db), path);
   } catch (error) {
     db?.close();
     if (error instanceof HistoryError) throw error;
+    const corrupt = corruption(error, path);
+    if (corrupt) throw corrupt;
     const reason = error instanceof Error ? error.message : String(error);
-    const code = error instanceof Error && 'code' in error ? error.code : undefined;
-    if (typeof code === 'string' && CORRUPT_CODES.has(code)) {
-      throw new HistoryError(
-        'corrupt',
-        path,
-        `history database ${path} is not a readable SQLite database (${reason}); move it aside to start a new history`,
-        { cause: error },
-      );
-    }
     throw new HistoryError('unavailable', path, `cannot open history database ${path}: ${reason}`, { cause: error });
   }
 }
@@ -166,7 +202,9 @@ function createStore(db: Database.Database): HistoryStore {
 
   const record = db.transaction((result: RunResult) => {
     const { summary } = result;
-    insertRun.run({
+    // Read inside the write transaction, so two concurrent writers can never link to the same head.
+    const previousHash = chainHead(db, result.stack);
+    const { lastInsertRowid } = insertRun.run({
       runId: result.runId,
       stack: result.stack,
       startedAt: result.startedAt,
@@ -197,11 +235,19 @@ function createStore(db: Database.Database): HistoryStore {
         readyMs: outcome.timings.readyMs ?? null,
       });
     }
+    sealLink(db, Number(lastInsertRowid), previousHash);
   });
 
   return {
     // Immediate: take the write lock up front, so a busy database waits instead of failing mid-transaction.
     recordRun: (result) => record.immediate(result),
+    verifyChain: (stack) => {
+      // A read transaction, so a concurrent writer cannot slip a run in between the two reads of readChain.
+      const links = db.transaction(() => readChain(db, stack))();
+      const broken = findChainBreak(links);
+      const head = links.at(-1)?.hash ?? undefined;
+      return { stack, runs: links.length, ...(head !== undefined && { head }), ...(broken && { broken }) };
+    },
     previousRuns: (stack, limit) => selectPrevious.all(stack, limit),
     listRuns: (stack, limit = -1) =>
       selectEntries.all(stack, limit).map(({ confidenceDelta, interrupted, ...row }) => ({

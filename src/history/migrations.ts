@@ -1,8 +1,16 @@
 import type Database from 'better-sqlite3';
 import { HistoryError } from './history-error.js';
+import { CHAIN_START, sealLink } from './run-chain.js';
 
-// Append-only: a released migration is never edited, a change is a new entry with the next version.
-const MIGRATIONS: readonly { version: number; sql: string }[] = [
+/** One schema step: its SQL, then an optional data step run in the same transaction. */
+export interface Migration {
+  version: number;
+  sql: string;
+  backfill?: (db: Database.Database) => void;
+}
+
+/** Append-only: a released migration is never edited, a change is a new entry with the next version. */
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     sql: `
@@ -48,6 +56,21 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    // Nullable because ALTER TABLE cannot add a NOT NULL column without a default; a run without a hash fails
+    // verification instead of being skipped.
+    sql: `
+      ALTER TABLE runs ADD COLUMN previous_hash TEXT;
+      ALTER TABLE runs ADD COLUMN hash TEXT;
+    `,
+    // Runs recorded before the chain existed are chained in insertion order, per stack, as if recorded now.
+    backfill: (db) => {
+      const rows = db.prepare<[], { id: number; stack: string }>('SELECT id, stack FROM runs ORDER BY id').all();
+      const heads = new Map<string, string>();
+      for (const { id, stack } of rows) heads.set(stack, sealLink(db, id, heads.get(stack) ?? CHAIN_START));
+    },
+  },
 ];
 
 /** The schema version this build writes; a database above it was written by a newer Rehearsa. */
@@ -69,7 +92,9 @@ export function applyMigrations(db: Database.Database, path: string): void {
       );
     }
     for (const migration of MIGRATIONS) {
-      if (migration.version > current) db.exec(migration.sql);
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      migration.backfill?.(db);
     }
     // user_version lives in the database header, so it commits or rolls back with the migrations.
     if (current < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);

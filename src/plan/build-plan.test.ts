@@ -124,3 +124,68 @@ test('environment entries without a value are left out; network_mode host is rep
   assert.deepEqual(plan.containers[0]!.env, ['A=1', 'C=']);
   assert.ok(plan.rewrites.includes('app: network_mode "host" replaced by a private network'));
 });
+
+const hostHungry = () =>
+  makeProject([
+    makeService('agent', {
+      networkMode: 'host',
+      networks: {},
+      pid: 'host',
+      ipc: 'host',
+      privileged: true,
+      devices: ['/dev/fuse:/dev/fuse'],
+      mounts: [
+        { type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: false },
+        { type: 'bind', source: '/srv/demo/config', target: '/etc/app', readOnly: true },
+      ],
+    }),
+  ]);
+
+test('host access is left out of the plan unless allowed, and each omission is reported', () => {
+  const plan = buildPlan(hostHungry(), options);
+  const agent = plan.containers[0]!;
+  assert.equal(agent.networkMode, undefined);
+  assert.equal(agent.pid, undefined);
+  assert.equal(agent.ipc, undefined);
+  assert.equal(agent.privileged, false);
+  assert.deepEqual(agent.devices, []);
+  assert.deepEqual(
+    agent.mounts.map((m) => m.source),
+    ['/srv/demo/config'],
+  );
+  assert.deepEqual(plan.rewrites, [
+    'agent: Docker socket bind /var/run/docker.sock not applied (host access not allowed)',
+    'agent: privileged not applied (host access not allowed)',
+    'agent: devices not applied (host access not allowed)',
+    'agent: pid: host not applied (host access not allowed)',
+    'agent: ipc: host not applied (host access not allowed)',
+    'agent: network_mode "host" replaced by a private network',
+  ]);
+});
+
+test('allowed host access is applied as written', () => {
+  const allowHost = new Set([
+    'host-network',
+    'host-pid',
+    'host-ipc',
+    'privileged',
+    'devices',
+    'docker-socket',
+  ] as const);
+  const existingPaths = new Set(['/srv/demo/config', '/var/run/docker.sock']);
+  const plan = buildPlan(hostHungry(), { ...options, existingPaths, allowHost });
+  const agent = plan.containers[0]!;
+  assert.deepEqual(agent.networkMode, { kind: 'host' });
+  assert.equal(agent.pid, 'host');
+  assert.equal(agent.ipc, 'host');
+  assert.equal(agent.privileged, true);
+  assert.deepEqual(agent.devices, ['/dev/fuse:/dev/fuse']);
+  assert.deepEqual(
+    agent.mounts.map((m) => [m.source, m.readOnly]),
+    [
+      ['/var/run/docker.sock', true],
+      ['/srv/demo/config', true],
+    ],
+  );
+  assert.deepEqual(plan.rewrites, ['agent: bind /var/run/docker.sock mounted read-only']);
+});

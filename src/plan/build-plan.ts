@@ -9,8 +9,10 @@ import type {
   PortMapping,
   Service,
 } from '../model.js';
+import { exposedDockerSocket } from '../preflight/project-refs.js';
 import { orderWaves } from './dependency-graph.js';
 import { OWNER_LABEL, RUN_LABEL, SERVICE_LABEL, STACK_LABEL } from './labels.js';
+import type { HostAccess } from './refuse-host-access.js';
 
 export type PullPolicy = 'always' | 'missing' | 'never';
 
@@ -24,11 +26,25 @@ export interface PlanOptions {
   existingPaths: ReadonlySet<string>;
   /** Sandbox networks are internal (no route out) unless egress is allowed. */
   allowEgress: boolean;
+  /** Host access the user opted into; any other host access is left out of the plan (default: none). */
+  allowHost?: ReadonlySet<HostAccess>;
+  /** How existing directory binds enter the sandbox (default: all mounted read-only). */
+  binds?: BindPlanOptions;
+}
+
+/** Bind handling: `copy` and `empty` put a scratch volume in place of a directory bind; file binds stay read-only. */
+export interface BindPlanOptions {
+  mode: 'copy' | 'readonly' | 'empty';
+  /** Existing bind sources that are directories. */
+  directories: ReadonlySet<string>;
+  /** Bind targets a restore fills: always a scratch volume, whatever the mode. */
+  restoredTargets: ReadonlySet<string>;
 }
 
 /**
  * Rewrites a project into an isolated sandbox: run-scoped names and labels on everything, one private
- * network per compose network, no published ports, scratch volumes, host binds only ever read-only.
+ * network per compose network, no published ports, scratch volumes, host binds only ever read-only, and no
+ * host namespace, privilege, device or Docker socket unless `allowHost` grants it.
  */
 export function buildPlan(project: ComposeProject, options: PlanOptions): Plan {
   const sandbox = sandboxName(options.stack, options.runId);
@@ -52,9 +68,9 @@ export function buildPlan(project: ComposeProject, options: PlanOptions): Plan {
   }
 
   const volumes = new Map<string, PlannedVolume>();
-  const scratch = (key: string): string => {
+  const scratch = (key: string, origin: Pick<PlannedVolume, 'seed' | 'bind'> = { seed: 'empty' }): string => {
     const name = `${sandbox}_${key}`;
-    if (!volumes.has(key)) volumes.set(key, { key, name, seed: 'empty' });
+    if (!volumes.has(key)) volumes.set(key, { key, name, ...origin });
     return name;
   };
 
@@ -87,7 +103,7 @@ interface PlanContext {
   options: PlanOptions;
   sandbox: string;
   labels: Record<string, string>;
-  scratch: (key: string) => string;
+  scratch: (key: string, origin?: Pick<PlannedVolume, 'seed' | 'bind'>) => string;
   rewrites: string[];
   started: Service[];
 }
@@ -102,6 +118,8 @@ function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
   if (Object.keys(service.labels).length > 0) {
     rewrites.push(`${service.name}: service labels not applied (a live proxy or updater would act on them)`);
   }
+
+  const { privileged, devices, pid, ipc, mounts } = hostAccessFor(service, ctx);
 
   const aliases = [service.name, ...(service.containerName ? [service.containerName] : [])];
   const networks = Object.entries(service.networks)
@@ -129,17 +147,19 @@ function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
     ...(service.hostname ? { hostname: service.hostname } : {}),
     labels: { ...ctx.labels, [SERVICE_LABEL]: service.name },
     ...(service.healthcheck ? { healthcheck: service.healthcheck } : {}),
-    mounts: service.mounts.map((m) => planMount(service, m, ctx)),
+    mounts: mounts.map((m) => planMount(service, m, ctx)),
     networks,
     ...networkModeFor(service, ctx),
+    ...(pid ? { pid: 'host' as const } : {}),
+    ...(ipc ? { ipc: 'host' as const } : {}),
     exposedPorts: unique([
       ...service.ports.map((p) => `${p.target}/${p.protocol}`),
       ...service.expose.map((e) => (e.includes('/') ? e : `${e}/tcp`)),
     ]),
     capAdd: service.capAdd,
     capDrop: service.capDrop,
-    privileged: service.privileged,
-    devices: service.devices,
+    privileged,
+    devices,
     ulimits: service.ulimits,
     sysctls: service.sysctls,
     extraHosts: service.extraHosts,
@@ -152,6 +172,27 @@ function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
     restart: restartPolicyFor(service),
     oneShot: isAdoptedOneShot(service.name, ctx.started),
     dependsOn: startedDependencies(service, ctx.started),
+  };
+}
+
+/** The host access a service keeps: only what the run allows; everything else is left out and reported. */
+function hostAccessFor(service: Service, ctx: PlanContext) {
+  const allowed = (access: HostAccess) => ctx.options.allowHost?.has(access) ?? false;
+  const grant = (access: HostAccess, what: string) => {
+    if (!allowed(access)) ctx.rewrites.push(`${service.name}: ${what} not applied (host access not allowed)`);
+    return allowed(access);
+  };
+  const mounts = service.mounts.filter((m) => {
+    const socket = m.type === 'bind' && m.source !== undefined && exposedDockerSocket(m.source) !== undefined;
+    if (!socket) return true;
+    return grant('docker-socket', `Docker socket bind ${m.source}`);
+  });
+  return {
+    privileged: service.privileged && grant('privileged', 'privileged'),
+    devices: service.devices.length > 0 && grant('devices', 'devices') ? service.devices : [],
+    pid: service.pid === 'host' && grant('host-pid', 'pid: host'),
+    ipc: service.ipc === 'host' && grant('host-ipc', 'ipc: host'),
+    mounts,
   };
 }
 
@@ -171,13 +212,27 @@ function planMount(service: Service, mount: Service['mounts'][number], ctx: Plan
     }
     case 'bind': {
       const source = mount.source ?? '';
+      const key = `bind-${service.name}-${slug(mount.target)}`;
+      const bind = { service: service.name, source, target: mount.target };
+      const binds = ctx.options.binds;
+      const mode = binds?.restoredTargets.has(mount.target) ? 'copy' : (binds?.mode ?? 'readonly');
+      if (ctx.options.existingPaths.has(source) && mode !== 'readonly' && binds?.directories.has(source)) {
+        // A live path is never mounted read-write: the service writes to a copy (or an empty stand-in).
+        const how = mode === 'copy' ? 'copied into a' : 'replaced by an empty';
+        ctx.rewrites.push(`${service.name}: bind ${source} ${how} scratch volume`);
+        return {
+          type: 'volume',
+          source: ctx.scratch(key, { seed: mode === 'copy' ? 'bind' : 'empty', bind }),
+          ...rest(mount),
+        };
+      }
       if (ctx.options.existingPaths.has(source)) {
         if (!mount.readOnly) ctx.rewrites.push(`${service.name}: bind ${source} mounted read-only`);
         return { type: 'bind', source, target: mount.target, readOnly: true };
       }
       // Compose creates a missing bind source as an empty directory; a scratch volume plays that part.
       ctx.rewrites.push(`${service.name}: missing bind source ${source} replaced by an empty scratch volume`);
-      return { type: 'volume', source: ctx.scratch(`bind-${service.name}-${slug(mount.target)}`), ...rest(mount) };
+      return { type: 'volume', source: ctx.scratch(key, { seed: 'empty', bind }), ...rest(mount) };
     }
     case 'tmpfs':
       return {
@@ -206,6 +261,7 @@ function networkModeFor(service: Service, ctx: PlanContext): Pick<PlannedContain
   if (!mode) return {};
   if (mode === 'none') return { networkMode: { kind: 'none' } };
   if (mode.startsWith('service:')) return { networkMode: { kind: 'service', service: mode.slice('service:'.length) } };
+  if (mode === 'host' && ctx.options.allowHost?.has('host-network')) return { networkMode: { kind: 'host' } };
   ctx.rewrites.push(`${service.name}: network_mode "${mode}" replaced by a private network`);
   return {};
 }

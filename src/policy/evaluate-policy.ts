@@ -41,12 +41,36 @@ const durationSpike: Rule = (policy, { durationMs, durationDeltaPercent, medianP
 
 const RULES: readonly Rule[] = [minConfidence, blockOnRegression, durationSpike];
 
+/** Age of one restic or borg snapshot a run restored from. */
+export interface BackupAge {
+  source: string;
+  ageMs: number;
+}
+
+// Checked after the summary rules, one violation per stale snapshot, so each stale source is named.
+function backupAge(policy: PolicyRules, backups: readonly BackupAge[]): Violation[] {
+  const limit = policy.maxBackupAgeMs;
+  if (limit === undefined) return [];
+  return backups
+    .filter((b) => b.ageMs > limit)
+    .map((b) => ({ rule: 'max_backup_age', message: `${b.source} is ${hours(b.ageMs)} old, older than the maximum ${hours(limit)}` }));
+}
+
+const hours = (ms: number): string => `${(ms / 3_600_000).toFixed(1)}h`;
+
 /**
  * Judges a run summary: violations come in rule order, and a stored policy only overrides the default
  * fields it sets, so enabling one rule never drops the minimum confidence (set it to 0 to disable it).
  */
-export function evaluatePolicy(stored: PolicyRules | undefined, summary: RunSummary): Verdict {
+export function evaluatePolicy(
+  stored: PolicyRules | undefined,
+  summary: RunSummary,
+  backups: readonly BackupAge[] = [],
+): Verdict {
   const policy = mergePolicy(DEFAULT_POLICY, stored ?? {});
-  const violations = RULES.map((rule) => rule(policy, summary)).filter((v): v is Violation => v !== undefined);
+  const violations = [
+    ...RULES.map((rule) => rule(policy, summary)).filter((v): v is Violation => v !== undefined),
+    ...backupAge(policy, backups),
+  ];
   return { passed: violations.length === 0, policy, defaultPolicy: stored === undefined, violations };
 }

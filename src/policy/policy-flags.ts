@@ -1,3 +1,4 @@
+import { parseDuration } from '../compose/duration.js';
 import type { Issue, PolicyRules } from '../model.js';
 
 type Parsed = { value: number | boolean } | { problem: string };
@@ -10,18 +11,25 @@ function integerFrom(min: number, max: number): (raw: string) => Parsed {
   };
 }
 
+function duration(raw: string): Parsed {
+  const ms = parseDuration(raw);
+  return ms !== undefined && ms > 0 ? { value: ms } : { problem: 'must be a duration such as 26h or 90m' };
+}
+
 function boolean(raw: string): Parsed {
   if (raw === 'true') return { value: true };
   if (raw === 'false') return { value: false };
   return { problem: 'must be true or false' };
 }
 
-// Keys are the camelCase names commander gives the options, which are also the PolicyRules fields.
-const FLAGS: readonly { key: keyof PolicyRules; flag: string; parse: (raw: string) => Parsed }[] = [
+// Keys are the camelCase names commander gives the options, which are also the PolicyRules fields unless
+// `option` names the commander key (a duration flag stores milliseconds under a `…Ms` field).
+const FLAGS: readonly { key: keyof PolicyRules; flag: string; option?: string; parse: (raw: string) => Parsed }[] = [
   { key: 'minConfidence', flag: '--min-confidence', parse: integerFrom(0, 100) },
   { key: 'blockOnRegression', flag: '--block-on-regression', parse: boolean },
   { key: 'failOnDurationSpike', flag: '--fail-on-duration-spike', parse: boolean },
   { key: 'durationSpikePercent', flag: '--duration-spike-percent', parse: integerFrom(1, 10000) },
+  { key: 'maxBackupAgeMs', flag: '--max-backup-age', option: 'maxBackupAge', parse: duration },
 ];
 
 /**
@@ -31,8 +39,8 @@ const FLAGS: readonly { key: keyof PolicyRules; flag: string; parse: (raw: strin
 export function parsePolicyFlags(flags: Record<string, string | undefined>): { rules: PolicyRules; issues: Issue[] } {
   const rules: Record<string, number | boolean> = {};
   const issues: Issue[] = [];
-  for (const { key, flag, parse } of FLAGS) {
-    const raw = flags[key];
+  for (const { key, flag, option, parse } of FLAGS) {
+    const raw = flags[option ?? key];
     if (raw === undefined) continue;
     const parsed = parse(raw);
     if ('problem' in parsed) {

@@ -1,4 +1,5 @@
 import type { ComposeProject, Finding, FindingSeverity, PortMapping, Service } from '../model.js';
+import { HOST_ACCESS_FLAGS, type HostAccess } from '../plan/refuse-host-access.js';
 import { imagePin } from './image-ref.js';
 import {
   deviceHostPath,
@@ -58,11 +59,16 @@ function formatPort(p: PortMapping): string {
 }
 
 /** Namespaces a service can share with the host or with a container outside the project. */
-const NAMESPACES: { key: 'networkMode' | 'pid' | 'ipc'; label: string }[] = [
-  { key: 'networkMode', label: 'network_mode' },
-  { key: 'pid', label: 'pid' },
-  { key: 'ipc', label: 'ipc' },
+const NAMESPACES: { key: 'networkMode' | 'pid' | 'ipc'; label: string; access: HostAccess }[] = [
+  { key: 'networkMode', label: 'network_mode', access: 'host-network' },
+  { key: 'pid', label: 'pid', access: 'host-pid' },
+  { key: 'ipc', label: 'ipc', access: 'host-ipc' },
 ];
+
+/** How a finding about host access tells the user that `stack test` refuses it and which flag allows it. */
+function refusedUnless(access: HostAccess): string {
+  return `the sandbox refuses it unless run with ${HOST_ACCESS_FLAGS[access]}`;
+}
 
 /** Every preflight rule, in one table: what a fresh host would lack, and what the sandbox must change. */
 export const RULES: PreflightRule[] = [
@@ -226,15 +232,11 @@ export const RULES: PreflightRule[] = [
   rule(
     'host-namespace',
     perService((service) =>
-      NAMESPACES.flatMap(({ key, label }) => {
+      NAMESPACES.flatMap(({ key, label, access }) => {
         const mode = service[key];
         if (mode === 'host') {
           return [
-            draft(
-              'critical',
-              `${label}: host shares the host's namespace: the sandbox cannot isolate it`,
-              service.name,
-            ),
+            draft('critical', `${label}: host shares the host's namespace: ${refusedUnless(access)}`, service.name),
           ];
         }
         if (mode?.startsWith('container:')) {
@@ -255,13 +257,25 @@ export const RULES: PreflightRule[] = [
     perService((service, facts) => {
       const drafts: Draft[] = [];
       if (service.privileged) {
-        drafts.push(draft('warning', 'privileged: true gives the container full access to the host', service.name));
+        drafts.push(
+          draft(
+            'warning',
+            `privileged: true gives the container full access to the host: ${refusedUnless('privileged')}`,
+            service.name,
+          ),
+        );
       }
       if (service.devices.length > 0) {
         const paths = [...new Set(service.devices.map(deviceHostPath))].sort();
         const missing = paths.filter((p) => !facts.existingPaths.has(p));
         const note = missing.length > 0 ? ` (missing on this host: ${missing.join(', ')})` : '';
-        drafts.push(draft('warning', `devices ${paths.join(', ')} must exist on a fresh host${note}`, service.name));
+        drafts.push(
+          draft(
+            'warning',
+            `devices ${paths.join(', ')} must exist on a fresh host${note}: ${refusedUnless('devices')}`,
+            service.name,
+          ),
+        );
       }
       return drafts;
     }),
@@ -276,7 +290,7 @@ export const RULES: PreflightRule[] = [
         return [
           draft(
             'critical',
-            `mounts the Docker socket ${socket}${via} at ${m.target}: the container can control every container on the host`,
+            `mounts the Docker socket ${socket}${via} at ${m.target}: the container can control every container on the host; ${refusedUnless('docker-socket')}`,
             service.name,
           ),
         ];

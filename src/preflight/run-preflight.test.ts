@@ -342,13 +342,14 @@ describe('rules', () => {
         rule: 'host-namespace',
         severity: 'critical',
         service: 'a',
-        message: "network_mode: host shares the host's namespace: the sandbox cannot isolate it",
+        message:
+          "network_mode: host shares the host's namespace: the sandbox refuses it unless run with --allow-host-network",
       },
       {
         rule: 'host-namespace',
         severity: 'critical',
         service: 'a',
-        message: "pid: host shares the host's namespace: the sandbox cannot isolate it",
+        message: "pid: host shares the host's namespace: the sandbox refuses it unless run with --allow-host-pid",
       },
       {
         rule: 'host-namespace',
@@ -360,7 +361,7 @@ describe('rules', () => {
         rule: 'host-namespace',
         severity: 'critical',
         service: 'b',
-        message: "ipc: host shares the host's namespace: the sandbox cannot isolate it",
+        message: "ipc: host shares the host's namespace: the sandbox refuses it unless run with --allow-host-ipc",
       },
     ]);
   });
@@ -374,13 +375,15 @@ describe('rules', () => {
         rule: 'privileged-or-devices',
         severity: 'warning',
         service: 'vpn',
-        message: 'privileged: true gives the container full access to the host',
+        message:
+          'privileged: true gives the container full access to the host: the sandbox refuses it unless run with --allow-privileged',
       },
       {
         rule: 'privileged-or-devices',
         severity: 'warning',
         service: 'vpn',
-        message: 'devices /dev/dri, /dev/net/tun must exist on a fresh host (missing on this host: /dev/dri)',
+        message:
+          'devices /dev/dri, /dev/net/tun must exist on a fresh host (missing on this host: /dev/dri): the sandbox refuses it unless run with --allow-devices',
       },
     ]);
   });
@@ -400,9 +403,9 @@ describe('rules', () => {
     assert.deepEqual(
       findingsOf('docker-socket', project).map((f) => f.message),
       [
-        'mounts the Docker socket /var/run/docker.sock at /var/run/docker.sock: the container can control every container on the host',
-        'mounts the Docker socket /run/user/1000/docker.sock at /docker.sock: the container can control every container on the host',
-        'mounts the Docker socket /run/docker.sock through /run at /host/run: the container can control every container on the host',
+        'mounts the Docker socket /var/run/docker.sock at /var/run/docker.sock: the container can control every container on the host; the sandbox refuses it unless run with --allow-docker-socket',
+        'mounts the Docker socket /run/user/1000/docker.sock at /docker.sock: the container can control every container on the host; the sandbox refuses it unless run with --allow-docker-socket',
+        'mounts the Docker socket /run/docker.sock through /run at /host/run: the container can control every container on the host; the sandbox refuses it unless run with --allow-docker-socket',
       ],
     );
   });

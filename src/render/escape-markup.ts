@@ -3,7 +3,8 @@ import { stripVTControlCharacters } from 'node:util';
 // Characters XML 1.0 forbids outright (C0 controls except tab, newline and carriage return; the two
 // non-characters U+FFFE/U+FFFF; unpaired surrogates). A parser rejects the whole file over one of them, and a
 // container log is exactly where they turn up.
-const FORBIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const FORBIDDEN =
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

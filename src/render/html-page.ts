@@ -58,8 +58,8 @@ pre{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:
 details{border-top:1px solid var(--line);padding:8px 0}
 details summary{cursor:pointer;font-weight:600}
 .chart-wrap{overflow-x:auto}
-svg.chart{display:block;width:100%;height:auto;max-width:100%}
-svg text{fill:var(--fg);font-family:system-ui,sans-serif;font-size:11px}
+svg.chart{display:block;width:100%;height:auto;min-width:600px}
+svg text{fill:var(--fg);font-family:system-ui,sans-serif;font-size:12px}
 svg text.dim{fill:var(--muted)}
 svg .grid{stroke:var(--line);stroke-width:1}
 svg .seg-created{fill:var(--line)}
@@ -87,7 +87,9 @@ footer{color:var(--muted);font-size:.8rem;text-align:center;padding:8px 0 20px}
 function crumbs(list: Crumb[]): string {
   if (list.length === 0) return '';
   const items = list.map((c) =>
-    c.href === undefined ? `<span>${escapeMarkup(c.label)}</span>` : `<a href="${escapeAttribute(c.href)}">${escapeMarkup(c.label)}</a>`,
+    c.href === undefined
+      ? `<span>${escapeMarkup(c.label)}</span>`
+      : `<a href="${escapeAttribute(c.href)}">${escapeMarkup(c.label)}</a>`,
   );
   return `<nav class="crumbs">${items.join('<span class="sep">›</span>')}</nav>`;
 }

@@ -89,7 +89,7 @@ function serviceDetails(o: ServiceOutcome): string {
       : '<div class="muted">no log output captured</div>',
   ];
   const extra = [
-    o.exitCode === undefined ? '' : `exit code ${o.exitCode}${o.oomKilled ? ' (OOM killed)' : ''}`,
+    o.oomKilled ? 'OOM killed' : '',
     o.restartCount > 0 ? `${o.restartCount} restarts` : '',
     o.oneShot ? 'one-shot' : '',
   ].filter(Boolean);
@@ -119,14 +119,23 @@ ${services.map(serviceDetails).join('\n')}
 </section>`;
 }
 
-function timelineSection({ result, edges }: HtmlReportInput): string | undefined {
+/** The edges to draw: the plan's when given, else the depends_on edges the run itself checked, if it recorded them. */
+function edgesFor({ result, edges }: HtmlReportInput): readonly DependencyEdge[] {
+  if (edges) return edges;
+  const checked = (result.edges ?? []).filter((x) => x.origin === 'depends_on');
+  return [...new Map(checked.map((x): [string, DependencyEdge] => [`${x.from}\n${x.to}`, [x.from, x.to]])).values()];
+}
+
+function timelineSection(input: HtmlReportInput): string | undefined {
+  const { result } = input;
   const timed = result.services.some((o) => Object.values(o.timings).some((v) => v !== undefined));
   if (!timed) return undefined;
-  const svg = renderTimelineSvg({ services: result.services, durationMs: result.summary.durationMs, edges: edges ?? [] });
+  const edges = edgesFor(input);
+  const svg = renderTimelineSvg({ services: result.services, durationMs: result.summary.durationMs, edges });
   return `<section id="timeline">
 <h2>Boot timeline</h2>
 <div class="chart-wrap">${svg}</div>
-<ul class="legend"><li><i style="background:var(--line)"></i>created</li><li><i style="background:var(--warn);opacity:.45"></i>starting</li><li><i style="background:var(--ok)"></i>ready</li><li><i style="background:var(--ok2)"></i>running, no healthcheck</li><li><i style="background:var(--warn)"></i>unhealthy</li><li><i style="background:var(--bad)"></i>failed</li>${(edges ?? []).length > 0 ? '<li>→ waits for</li>' : ''}</ul>
+<ul class="legend"><li><i style="background:var(--line)"></i>created</li><li><i style="background:var(--warn);opacity:.45"></i>starting</li><li><i style="background:var(--ok)"></i>ready</li><li><i style="background:var(--ok2)"></i>running, no healthcheck</li><li><i style="background:var(--warn)"></i>unhealthy</li><li><i style="background:var(--bad)"></i>failed</li>${edges.length > 0 ? '<li>→ waits for</li>' : ''}</ul>
 </section>`;
 }
 
@@ -180,7 +189,7 @@ ${figure}
 }
 
 function findingRow(f: Finding): string {
-  return `<tr><td class="nowrap ${f.severity === 'critical' ? 'fail' : f.severity === 'warning' ? 'MODERATE' : 'muted'}">${f.severity}</td><td class="nowrap">${e(f.rule)}</td><td>${e(f.service ?? '-')}</td><td>${e(f.message)}</td></tr>`;
+  return `<tr><td class="nowrap ${f.severity === 'critical' ? 'fail' : f.severity === 'warning' ? 'MODERATE' : 'muted'}">${f.severity}</td><td>${e(f.rule)}</td><td>${e(f.service ?? '-')}</td><td>${e(f.message)}</td></tr>`;
 }
 
 function findingsSection({ result }: HtmlReportInput): string {
@@ -199,12 +208,80 @@ ${rows.join('\n')}
 </section>`;
 }
 
-// The report's sections, in page order. A section with nothing to show returns undefined and leaves no trace,
-// which is how sections for data the run result does not carry yet (restored mounts, probe results) slot in.
+/** A titled table, or undefined when there are no rows: sections for data a run may not carry share it. */
+function tableSection(id: string, title: string, headers: string[], rows: string[][]): string | undefined {
+  if (rows.length === 0) return undefined;
+  const head = headers.map((h) => `<th>${e(h)}</th>`).join('');
+  const body = rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
+  return `<section id="${id}">
+<h2>${e(title)}</h2>
+<div class="table-wrap"><table>
+<thead><tr>${head}</tr></thead>
+<tbody>
+${body}
+</tbody>
+</table></div>
+</section>`;
+}
+
+const passFail = (passed: boolean) =>
+  `<span class="${passed ? 'pass' : 'fail'}">${passed ? 'passed' : 'failed'}</span>`;
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  return n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
+}
+
+function restoresSection({ result }: HtmlReportInput): string | undefined {
+  const rows = [...(result.restores ?? [])]
+    .sort((a, b) => compareText(a.name, b.name))
+    .map((r) => [
+      e(r.name),
+      e(r.source),
+      r.error === undefined ? '<span class="pass">restored</span>' : `<span class="fail">${e(r.error)}</span>`,
+      `<span class="nowrap">${bytes(r.bytes)}</span>`,
+      formatSeconds(r.ms),
+      e([r.snapshot, r.snapshotTime && formatTimestamp(r.snapshotTime)].filter(Boolean).join(' · ')),
+    ]);
+  return tableSection('restores', 'Restored data', ['Volume', 'Source', 'Result', 'Size', 'Took', 'Snapshot'], rows);
+}
+
+function probesSection({ result }: HtmlReportInput): string | undefined {
+  const rows = [...(result.probes ?? [])]
+    .sort((a, b) => compareText(a.service, b.service) || compareText(a.target, b.target))
+    .map((p) => [
+      e(p.service),
+      e(p.type),
+      `<code>${e(p.target)}</code>`,
+      passFail(p.passed),
+      e([p.reason, p.evidence].filter(Boolean).join(' — ')),
+    ]);
+  return tableSection('probes', 'Probes', ['Service', 'Type', 'Target', 'Result', 'Evidence'], rows);
+}
+
+function mountsSection({ result }: HtmlReportInput): string | undefined {
+  const rows = [...(result.mounts ?? [])]
+    .sort((a, b) => compareText(a.service, b.service) || compareText(a.target, b.target))
+    .map((m) => [
+      e(m.service),
+      `<code>${e(m.target)}</code>`,
+      e(`${m.kind}${m.source ? ` ${m.source}` : ''}${m.readOnly ? ' (read-only)' : ''}`),
+      m.writable === undefined ? '-' : m.writable ? 'yes' : '<span class="fail">no</span>',
+      m.sizeBytes === undefined ? '-' : bytes(m.sizeBytes),
+      e(m.note ?? ''),
+    ]);
+  return tableSection('mounts', 'Mounts', ['Service', 'Target', 'Source', 'Writable', 'Size', 'Note'], rows);
+}
+
+// The report's sections, in page order. A section with nothing to show returns undefined and leaves no trace, so
+// runs recorded before restores, probes or mounts were measured render without them.
 const SECTIONS: readonly ((input: HtmlReportInput) => string | undefined)[] = [
   verdictSection,
   servicesSection,
   timelineSection,
+  restoresSection,
+  probesSection,
+  mountsSection,
   historySection,
   findingsSection,
 ];

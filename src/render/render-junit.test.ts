@@ -108,8 +108,5 @@ test('a passing run has no failures and its properties tell the verdict', () => 
 
 test('the output is deterministic whatever order the services come in', () => {
   const services = mixedServices();
-  assert.equal(
-    renderJunit(makeRun({ services })),
-    renderJunit(makeRun({ services: [...services].reverse() })),
-  );
+  assert.equal(renderJunit(makeRun({ services })), renderJunit(makeRun({ services: [...services].reverse() })));
 });

@@ -5,6 +5,8 @@ import { renderTable } from './table.js';
 
 /** The report never shows more log than this per service, whatever the outcome holds. */
 const MAX_LOG_LINES = 20;
+/** State changes shown per service in the report (the JSON document keeps them all). */
+const MAX_EVENTS = 12;
 
 /** Names what was observed, in the words of `docker compose ps`, plus what Rehearsa adds (no healthcheck, exit code). */
 function stateLabel(outcome: ServiceOutcome): string {
@@ -30,9 +32,14 @@ function colorState(outcome: ServiceOutcome, text: string, palette: Palette): st
   return outcome.score > 0 ? palette.yellow(text) : palette.red(text);
 }
 
+/** Time from start to ready; a service that ended up exited or failed was never ready in a useful sense. */
 function readyIn(outcome: ServiceOutcome): string {
-  const { startedMs, readyMs } = outcome.timings;
-  return startedMs === undefined || readyMs === undefined ? '-' : formatSeconds(readyMs - startedMs);
+  const { startedMs, readyMs, exitedMs } = outcome.timings;
+  if (outcome.state === 'completed' && startedMs !== undefined && exitedMs !== undefined) {
+    return formatSeconds(exitedMs - startedMs);
+  }
+  const wasReady = outcome.score > 0 && startedMs !== undefined && readyMs !== undefined;
+  return wasReady ? formatSeconds(readyMs - startedMs) : '-';
 }
 
 function serviceTable(services: ServiceOutcome[], palette: Palette): string {
@@ -69,9 +76,13 @@ function summaryLine(result: RunResult, palette: Palette): string {
 function problemBlock(outcome: ServiceOutcome, palette: Palette): string[] {
   const mark = outcome.score > 0 ? palette.yellow('!') : palette.red('✗');
   const lines = [`${mark} ${palette.bold(outcome.service)}: ${sanitizeLine(outcome.reason ?? stateLabel(outcome))}`];
-  for (const probe of outcome.healthLog) {
-    const text = probe.split('\n').map(sanitizeLine).filter(Boolean).join(' ');
-    if (text) lines.push(`  health: ${text}`);
+  const changes = (outcome.events ?? []).map((e) => `${e.state}${e.detail ? ` (${e.detail})` : ''} ${formatSeconds(e.atMs)}`);
+  // A crash loop can log dozens of changes; the latest ones explain the outcome.
+  const shown = changes.length > MAX_EVENTS ? ['…', ...changes.slice(-MAX_EVENTS)] : changes;
+  if (shown.length > 0) lines.push(`  events: ${shown.map(sanitizeLine).join(' · ')}`);
+  const probes = outcome.healthLog.map((probe) => probe.split('\n').map(sanitizeLine).filter(Boolean).join(' '));
+  for (const { text, count } of collapseRepeats(probes.filter(Boolean))) {
+    lines.push(count > 1 ? `  health (last ${count} probes): ${text}` : `  health: ${text}`);
   }
   // Blank lines would read as the end of the block, so they are left out of the excerpt.
   const log = outcome.logTail.slice(-MAX_LOG_LINES).map(sanitizeLine).filter(Boolean);
@@ -102,4 +113,15 @@ export function renderRun(result: RunResult, palette: Palette): string {
   }
   sections.push(verdictLines(result, palette));
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
+}
+
+/** Groups consecutive identical lines, so five identical probe failures read as one line. */
+function collapseRepeats(lines: string[]): { text: string; count: number }[] {
+  const groups: { text: string; count: number }[] = [];
+  for (const text of lines) {
+    const last = groups.at(-1);
+    if (last?.text === text) last.count++;
+    else groups.push({ text, count: 1 });
+  }
+  return groups;
 }

@@ -64,6 +64,10 @@ export function renderPolicy(stack: string, rules: PolicyRules | undefined, defa
       ['block-on-regression', yesNo(effective.blockOnRegression)],
       ['fail-on-duration-spike', yesNo(effective.failOnDurationSpike)],
       ['duration-spike-percent', `${effective.durationSpikePercent ?? DEFAULT_DURATION_SPIKE_PERCENT}%`],
+      // Shown only when set: most stacks restore from no snapshot, and the row would only say "off".
+      ...(effective.maxBackupAgeMs === undefined
+        ? []
+        : [['max-backup-age', `${+(effective.maxBackupAgeMs / 3_600_000).toFixed(2)}h`]]),
     ],
   );
   return `${head}\n${table}\n`;

@@ -14,8 +14,8 @@ export interface HistoryChartOptions {
   maxRuns?: number;
 }
 
-const WIDTH = 680;
-const HEIGHT = 230;
+const WIDTH = 860;
+const HEIGHT = 220;
 const LEFT = 42;
 const RIGHT = 16;
 const TOP = 14;
@@ -57,7 +57,9 @@ export function renderHistoryChartSvg(historyNewestFirst: HistoryEntry[], option
   }
 
   if (n === 0) {
-    parts.push(`<text class="dim" x="${LEFT + PLOT_W / 2}" y="${TOP + PLOT_H / 2}" text-anchor="middle">no runs yet</text>`);
+    parts.push(
+      `<text class="dim" x="${LEFT + PLOT_W / 2}" y="${TOP + PLOT_H / 2}" text-anchor="middle">no runs yet</text>`,
+    );
   } else {
     const line = (value: (p: (typeof points)[number]) => number) =>
       points.map((p, i) => `${round(x(i))},${round(y(value(p)))}`).join(' ');

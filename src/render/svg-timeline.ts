@@ -1,4 +1,4 @@
-import type { ServiceOutcome } from '../model.js';
+import type { Plan, ServiceOutcome } from '../model.js';
 import { escapeAttribute, escapeMarkup } from './escape-markup.js';
 import { compareText } from './format.js';
 import { stateLabel } from './state-label.js';
@@ -103,11 +103,16 @@ export function renderTimelineSvg(input: TimelineInput): string {
     const begin = startOf(dependent);
     // A dependent that never started (blocked) still gets its arrow, pointing just past the release.
     const x2 = Number.isFinite(begin) ? x(begin) : x1 + 14;
-    const y1 = mid(j);
+    const down = i > j ? 1 : -1;
+    // Leave the dependency's bar vertically and arrive at the dependent's bar from the left, so the arrow
+    // reads as "then this one started" even when the two moments are close or out of order.
+    const y1 = mid(j) + (down * BAR_HEIGHT) / 2;
     const y2 = mid(i);
-    const bend = Math.max(14, Math.abs(x2 - x1) / 2);
-    const d = `M${round(x1)} ${round(y1)} C${round(x1 + bend)} ${round(y1)} ${round(x2 - bend)} ${round(y2)} ${round(x2)} ${round(y2)}`;
-    return [`<path class="edge" d="${d}" marker-end="url(#rehearsa-arrow)"><title>${escapeMarkup(`${from} waits for ${to}`)}</title></path>`];
+    const cx = Math.min(x1, x2 - 12);
+    const d = `M${round(x1)} ${round(y1)} C${round(x1)} ${round((y1 + y2) / 2)} ${round(cx)} ${round(y2)} ${round(x2)} ${round(y2)}`;
+    return [
+      `<path class="edge" d="${d}" marker-end="url(#rehearsa-arrow)"><title>${escapeMarkup(`${from} waits for ${to}`)}</title></path>`,
+    ];
   });
 
   const bars = rows.map((o, i) => {
@@ -127,7 +132,8 @@ export function renderTimelineSvg(input: TimelineInput): string {
         if (t.readyMs > t.startedMs) parts.push(rect(t.startedMs, t.readyMs, 'seg-starting'));
         parts.push(rect(t.readyMs, Math.max(stop, t.readyMs), `seg-${band(o.score)}`));
       } else {
-        parts.push(rect(t.startedMs, stop, o.score > 0 ? 'seg-starting' : `seg-${band(o.score)}`));
+        // Never ready: still starting when it scored well, otherwise coloured by how badly it did.
+        parts.push(rect(t.startedMs, stop, o.score >= 85 ? 'seg-starting' : `seg-${band(o.score)}`));
       }
     } else {
       parts.push(`<text class="dim" x="${left + 6}" y="${round(mid(i) + 4)}">${escapeMarkup(stateLabel(o))}</text>`);
@@ -149,4 +155,11 @@ export function renderTimelineSvg(input: TimelineInput): string {
     ...bars,
     '</svg>',
   ].join('\n');
+}
+
+/** The plan's dependency edges as the timeline draws them, `[service, dependency]`, sorted. */
+export function dependencyEdges(plan: Pick<Plan, 'containers'>): DependencyEdge[] {
+  return plan.containers
+    .flatMap((c) => Object.keys(c.dependsOn).map((dependency): DependencyEdge => [c.service, dependency]))
+    .sort((a, b) => compareText(a[0], b[0]) || compareText(a[1], b[1]));
 }

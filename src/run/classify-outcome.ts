@@ -9,6 +9,14 @@ export interface BootFailure {
   notStarted: boolean;
 }
 
+/** What the boot knows beyond the readiness fold. */
+export interface ClassifyContext {
+  /** Restarts Rehearsa requested itself (depends_on restart: true); they are not a crash loop. */
+  requestedRestarts?: number;
+  /** Set when the service's own healthcheck budget ran out before the global deadline: how it was reckoned. */
+  healthBudgetExpired?: { ms: number; formula: string };
+}
+
 export interface Classification {
   state: ServiceState;
   reasonClass?: ReasonClass;
@@ -17,14 +25,16 @@ export interface Classification {
 
 /**
  * Turns what was observed of one service into its final state and reason. A one-shot that exits 0 and
- * would not be restarted is `completed`; a restarted container is a crash loop; a relapse after readiness
- * loses the score.
+ * would not be restarted is `completed`; a container the engine restarted, or exited with a failure its
+ * restart policy will restart, is a crash loop; OOM kills say so first; a relapse after readiness loses
+ * the score.
  */
 export function classifyOutcome(
   container: Pick<PlannedContainer, 'oneShot' | 'restart' | 'healthcheck'>,
   readiness: ContainerReadiness | undefined,
   failure: BootFailure | undefined,
   lastProbeOutput?: string,
+  context: ClassifyContext = {},
 ): Classification {
   if (failure) {
     return {
@@ -36,24 +46,28 @@ export function classifyOutcome(
   if (!readiness || readiness.starts === 0) {
     return { state: 'failed', reasonClass: 'start', reason: 'container never started' };
   }
-  const restarts = readiness.starts - 1;
+  const restarts = readiness.starts - 1 - (context.requestedRestarts ?? 0);
+  const code = readiness.exitCode ?? -1;
+  const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
+  if (readiness.oomKilled) {
+    const again = restarts > 0 ? `, restarted ${times(restarts)}` : '';
+    return { state: readiness.status === 'exited' ? 'exited' : 'failed', reasonClass: 'oom', reason: `killed by the OOM killer (exit ${code}${again})` };
+  }
   if (restarts > 0) {
-    return {
-      state: 'failed',
-      reasonClass: 'crash_loop',
-      reason: `crash loop: restarted ${restarts} time${restarts === 1 ? '' : 's'}`,
-    };
+    const last = readiness.exitCode !== undefined ? ` (last exit code ${readiness.exitCode})` : '';
+    return { state: 'failed', reasonClass: 'crash_loop', reason: `crash loop: restarted ${times(restarts)}${last}` };
   }
   if (readiness.status === 'exited') {
-    const code = readiness.exitCode ?? -1;
-    if (readiness.oomKilled)
-      return { state: 'exited', reasonClass: 'oom', reason: `killed by the OOM killer (exit ${code})` };
-    const wouldRestart = container.restart.name === 'always' || container.restart.name === 'unless-stopped';
+    const policy = container.restart.name;
+    const wouldRestart = policy === 'always' || policy === 'unless-stopped';
     if (code === 0 && !wouldRestart) return { state: 'completed' };
+    // The engine is about to restart it: it was caught between two turns of a crash loop.
+    if (code !== 0 && (wouldRestart || policy === 'on-failure') && !exhausted(container.restart, restarts)) {
+      return { state: 'failed', reasonClass: 'crash_loop', reason: `crash loop: exited with code ${code} and restart: ${policy} restarts it` };
+    }
     // Without a healthcheck "ready" only means "started", so dying later is not worth calling a relapse.
     const wasHealthy = readiness.relapsed && container.healthcheck !== undefined && !container.healthcheck.disabled;
-    if (wasHealthy)
-      return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code} after being healthy` };
+    if (wasHealthy) return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code} after being healthy` };
     return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code}` };
   }
   if (container.oneShot) {
@@ -75,7 +89,16 @@ export function classifyOutcome(
         reasonClass: 'unhealthy',
         reason: readiness.relapsed ? `turned unhealthy after being ready${probe}` : `healthcheck failing${probe}`,
       };
-    case 'starting':
-      return { state: 'starting', reasonClass: 'timeout', reason: `not healthy before the deadline${probe}` };
+    case 'starting': {
+      const budget = context.healthBudgetExpired;
+      const why = budget
+        ? `not healthy within its healthcheck budget of ${(budget.ms / 1000).toFixed(1)}s (${budget.formula})`
+        : 'not healthy before the deadline';
+      return { state: 'starting', reasonClass: 'timeout', reason: `${why}${probe}` };
+    }
   }
+}
+
+function exhausted(restart: PlannedContainer['restart'], restarts: number): boolean {
+  return restart.name === 'on-failure' && restart.maxRetries !== undefined && restarts >= restart.maxRetries;
 }

@@ -73,6 +73,8 @@ async function buildOrReuse(
         args: build.args,
         ...(build.target ? { target: build.target } : {}),
         labels: { ...build.labels, ...plan.labels },
+        // Builds follow the sandbox: no egress unless --allow-egress made its networks routable.
+        isolated: plan.networks.every((n) => n.internal),
       },
       (status) => onPhase('Building', status),
       signal,

@@ -104,3 +104,32 @@ export function isSettled(state: ContainerReadiness, hasHealthcheck: boolean, on
   if (state.status !== 'running') return false;
   return hasHealthcheck ? state.health === 'healthy' || state.health === 'unhealthy' : true;
 }
+
+/** What an inspection of the container shows, in the readiness model's terms. */
+export interface InspectedReadiness {
+  status: string;
+  exitCode: number;
+  oomKilled: boolean;
+  restartCount: number;
+  /** Epoch ms of the last exit, when the engine has one. */
+  finishedAtMs?: number;
+}
+
+/**
+ * Adds what an inspection shows but the event stream has not delivered yet (an exit, a restart, an OOM
+ * kill), so a container that died a moment before outcomes are collected is not judged as running.
+ */
+export function reconcileReadiness(state: ContainerReadiness, seen: InspectedReadiness): ContainerReadiness {
+  const next: ContainerReadiness = {
+    ...state,
+    oomKilled: state.oomKilled || seen.oomKilled,
+    starts: Math.max(state.starts, seen.restartCount + 1),
+  };
+  if ((seen.status === 'exited' || seen.status === 'dead') && state.status !== 'exited') {
+    next.status = 'exited';
+    next.exitCode = seen.exitCode;
+    if (seen.finishedAtMs !== undefined) next.exitedAtMs = seen.finishedAtMs;
+    next.relapsed = state.relapsed || state.readyAtMs !== undefined;
+  }
+  return next;
+}

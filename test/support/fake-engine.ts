@@ -6,9 +6,12 @@ import type {
   Engine,
   EngineEvent,
   EngineInfo,
+  ExecResult,
+  ImageBuildSpec,
+  LabelledImage,
   LabelledResources,
 } from '../../src/engine/engine.js';
-import { PullFailure } from '../../src/engine/engine.js';
+import { BuildFailure, PullFailure } from '../../src/engine/engine.js';
 
 /** What a container running an image does once started. */
 export interface ImageScript {
@@ -172,6 +175,17 @@ export class FakeEngine implements Engine {
       networks: [...this.networks].filter(([, l]) => match(l)).map(([name, labels]) => ({ id: name, name, labels })),
       volumes: [...this.volumes].filter(([, l]) => match(l)).map(([name, labels]) => ({ name, labels })),
     };
+  }
+
+  async putArchive(containerId: string, path: string): Promise<void> {
+    this.calls.push(`put archive ${containerId} ${path}`);
+  }
+  async getArchive(containerId: string, path: string): Promise<never> {
+    throw new Error(`the fake engine keeps no files (get archive ${containerId} ${path})`);
+  }
+  async exec(containerId: string, spec: { cmd: string[] }): Promise<ExecResult> {
+    this.calls.push(`exec ${containerId} ${spec.cmd.join(' ')}`);
+    return { exitCode: 0, stdout: '', stderr: '', timedOut: false };
   }
 
   private run(c: FakeContainer): void {

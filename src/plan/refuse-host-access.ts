@@ -1,0 +1,64 @@
+import type { ComposeProject, Issue, Service } from '../model.js';
+import { exposedDockerSocket } from '../preflight/project-refs.js';
+
+/** A way for a service to reach past the sandbox into the host; each needs its own opt-in. */
+export type HostAccess = 'host-network' | 'host-pid' | 'host-ipc' | 'privileged' | 'devices' | 'docker-socket';
+
+/** The `stack test` flag that allows each kind of host access. */
+export const HOST_ACCESS_FLAGS: Readonly<Record<HostAccess, string>> = {
+  'host-network': '--allow-host-network',
+  'host-pid': '--allow-host-pid',
+  'host-ipc': '--allow-host-ipc',
+  privileged: '--allow-privileged',
+  devices: '--allow-devices',
+  'docker-socket': '--allow-docker-socket',
+};
+
+interface HostAccessUse {
+  access: HostAccess;
+  service: string;
+  /** Compose path of the offending key, e.g. `services.vpn.privileged`. */
+  path: string;
+  what: string;
+}
+
+function uses(service: Service): HostAccessUse[] {
+  const at = (key: string) => `services.${service.name}.${key}`;
+  const found: HostAccessUse[] = [];
+  const add = (access: HostAccess, key: string, what: string) =>
+    found.push({ access, service: service.name, path: at(key), what });
+  if (service.networkMode === 'host')
+    add('host-network', 'network_mode', "network_mode: host shares the host's network");
+  if (service.pid === 'host') add('host-pid', 'pid', 'pid: host shows the container every process of the host');
+  if (service.ipc === 'host') add('host-ipc', 'ipc', "ipc: host shares the host's shared memory and semaphores");
+  if (service.privileged)
+    add('privileged', 'privileged', 'privileged: true gives the container full access to the host');
+  if (service.devices.length > 0) {
+    add('devices', 'devices', `devices ${service.devices.join(', ')} pass host devices into the container`);
+  }
+  const sockets = service.mounts.flatMap((m) =>
+    m.type === 'bind' && m.source !== undefined && exposedDockerSocket(m.source) !== undefined ? [m.source] : [],
+  );
+  if (sockets.length > 0) {
+    add('docker-socket', 'volumes', `mounts the Docker socket (${sockets.join(', ')}): it can control every container on the host`);
+  }
+  return found;
+}
+
+/**
+ * One `file › services.x.key` error per host access the project asks for and `allowed` does not grant, naming the
+ * flag that grants it; empty when the sandbox may run the project as is.
+ */
+export function refuseHostAccess(project: ComposeProject, allowed: ReadonlySet<HostAccess>, file?: string): Issue[] {
+  return Object.values(project.services)
+    .filter((s) => s.replicas > 0)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap(uses)
+    .filter((u) => !allowed.has(u.access))
+    .map((u) => ({
+      ...(file !== undefined ? { file } : {}),
+      path: u.path,
+      message: `${u.what}; refused in the sandbox (allow it with ${HOST_ACCESS_FLAGS[u.access]})`,
+      severity: 'error' as const,
+    }));
+}

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { PassThrough, type Readable } from 'node:stream';
+
+/** How a finished command ended and what it printed. */
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The command could not be started at all (not installed). */
+  missing: boolean;
+}
+
+/** Runs a command to completion without a shell or a terminal; never rejects. */
+export function runCommand(
+  cmd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; signal?: AbortSignal } = {},
+): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', (err) => {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      resolve({ code: null, stdout, stderr: stderr || err.message, missing });
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr, missing: false }));
+  });
+}
+
+/**
+ * The stdout of a command as a stream that ends only once the command exited 0, and fails with its last
+ * stderr line otherwise: a producer dying half-way must never look like a complete tar.
+ */
+export function commandStream(
+  cmd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; stdin?: Readable; signal?: AbortSignal } = {},
+): Readable {
+  const out = new PassThrough();
+  const child = spawn(cmd, args, {
+    stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (options.stdin && child.stdin) {
+    options.stdin.on('error', (err) => out.destroy(err));
+    options.stdin.pipe(child.stdin);
+  }
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  child.stdout?.pipe(out, { end: false });
+  child.on('error', (err) => out.destroy(new Error(`${cmd}: ${err.message}`)));
+  // A consumer that gives up (the engine refused the upload) must not leave the producer blocked on a full pipe.
+  out.on('close', () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  });
+  child.on('close', (code) => {
+    if (code === 0) out.end();
+    else out.destroy(new Error(`${cmd} exited with ${code ?? 'a signal'}: ${lastLine(stderr) || 'no message'}`));
+  });
+  return out;
+}
+
+/** The last non-empty line of a command's stderr: where CLIs put the reason. */
+export function lastLine(text: string): string {
+  return (
+    text
+      .trim()
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? ''
+  );
+}
