@@ -8,13 +8,13 @@ import type { BindPlanOptions } from '../plan/build-plan.js';
 import type { BackupAge } from '../policy/evaluate-policy.js';
 import { applyVerification } from '../probe/apply-verification.js';
 import { type Verification, verifySandbox } from '../probe/verify-sandbox.js';
+import { inspectRestores, type ResolvedRestore } from '../restore/inspect-restores.js';
+import { type RestoreDeps, restoreVolumes } from '../restore/restore-volumes.js';
 import { checkRestoreTargets } from '../restore-config/check-restore-targets.js';
 import { mergeRestoreConfig } from '../restore-config/merge-restore-config.js';
 import { parseRestoreConfig, type RestoreConfigLayer } from '../restore-config/parse-restore-config.js';
 import { parseRestoreFlag } from '../restore-config/parse-restore-flag.js';
 import type { BindMode, RestoreConfig } from '../restore-config/restore-config.js';
-import { inspectRestores, type ResolvedRestore } from '../restore/inspect-restores.js';
-import { type RestoreDeps, restoreVolumes } from '../restore/restore-volumes.js';
 
 /** The file beside the first compose file that declares restores and probes without touching the compose file. */
 export const DECLARATION_FILE = 'rehearsa.yml';
@@ -107,7 +107,11 @@ export async function restoreBeforeBoot(
 }
 
 /** Probes, inspects mounts and checks edges; call after the boot settled and before the scope closes. */
-export function verifyAfterBoot(plan: Plan, data: DataChecks, deps: Parameters<typeof verifySandbox>[2]): Promise<Verification> {
+export function verifyAfterBoot(
+  plan: Plan,
+  data: DataChecks,
+  deps: Parameters<typeof verifySandbox>[2],
+): Promise<Verification> {
   return verifySandbox(plan, data.config, deps);
 }
 
@@ -116,7 +120,12 @@ export function foldDataResults(
   outcomes: ServiceOutcome[],
   plan: Plan,
   results: DataResults,
-): { outcomes: ServiceOutcome[]; findings: Finding[]; backups: BackupAge[]; fields: Pick<RunResult, 'restores' | 'probes' | 'mounts' | 'edges'> } {
+): {
+  outcomes: ServiceOutcome[];
+  findings: Finding[];
+  backups: BackupAge[];
+  fields: Pick<RunResult, 'restores' | 'probes' | 'mounts' | 'edges'>;
+} {
   const { restores, verification } = results;
   return {
     outcomes: applyVerification(outcomes, plan, restores, verification.probes),

@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { runRehearsa } from '../../test/support/cli.js';
 import { openHistory } from '../history/history-store.js';
+import { SCHEMA_VERSION } from '../history/migrations.js';
 import { makeRun } from '../history/test-fixtures.js';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'rehearsa-data-'));
@@ -61,14 +62,14 @@ describe('an unusable history database', () => {
     seed(dir);
     const path = join(dir, 'history.db');
     const raw = new Database(path);
-    raw.pragma('user_version = 7');
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
     const before = readFileSync(path);
     const result = await runRehearsa(['status'], { dataDir: dir });
     assert.equal(result.code, 2);
     assert.equal(
       result.stderr,
-      `rehearsa: history database ${path} has schema version 7, but this rehearsa understands up to 2; ` +
+      `rehearsa: history database ${path} has schema version ${SCHEMA_VERSION + 1}, but this rehearsa understands up to ${SCHEMA_VERSION}; ` +
         'upgrade rehearsa (the database was left untouched)\n',
     );
     assert.deepEqual(readFileSync(path), before);

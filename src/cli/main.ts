@@ -12,7 +12,7 @@ import { registerStackCommands } from './stack-commands.js';
 const EXIT_CODES_HELP = `
 Exit codes:
   0    the verdict passed
-  1    the verdict failed (each violated policy rule is printed)
+  1    the verdict failed (each violated policy rule is printed); history verify: a hash chain is broken
   2    invalid input: bad flags, unreadable or invalid compose file, unknown stack, unusable history database
   3    the Docker engine is unreachable or unusable
   4    another rehearsal of the same stack is running (stack test --wait-lock waits for it instead)

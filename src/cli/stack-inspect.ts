@@ -7,6 +7,9 @@ import type { ComposeProject } from '../model.js';
 import { buildPlan, type PullPolicy } from '../plan/build-plan.js';
 import { checkDependencies } from '../plan/dependency-graph.js';
 import { runPreflight } from '../preflight/run-preflight.js';
+import { collectSecrets } from '../redact/collect-secrets.js';
+import { readSecretInputs } from '../redact/read-secret-inputs.js';
+import { redactPlan } from '../redact/redact.js';
 import { renderConfig } from '../render/render-config.js';
 import { renderPlan } from '../render/render-plan.js';
 import type { CommandContext } from './context.js';
@@ -59,14 +62,19 @@ export async function stackPlan(
   if (!engine) ctx.err.write('note: no Docker engine answered; networks, volumes and images were not checked\n');
   const facts = await gatherHostFacts(project, engine);
   const findings = runPreflight(project, facts);
-  const plan = buildPlan(project, {
-    runId: 'plan',
-    stack,
-    owner: 'plan',
-    pull: options.pull,
-    existingPaths: facts.existingPaths,
-    allowEgress: options.allowEgress,
-  });
+  // The plan carries each container's environment; a plan is shown, so secrets are masked as in a run report.
+  const secrets = collectSecrets(project, readSecretInputs(project, ctx.env));
+  const plan = redactPlan(
+    buildPlan(project, {
+      runId: 'plan',
+      stack,
+      owner: 'plan',
+      pull: options.pull,
+      existingPaths: facts.existingPaths,
+      allowEgress: options.allowEgress,
+    }),
+    secrets,
+  );
   ctx.out.write(
     options.json ? `${JSON.stringify({ plan, findings }, null, 2)}\n` : renderPlan(plan, findings, ctx.palette),
   );

@@ -89,7 +89,7 @@ export async function stackTest(
   } catch (error) {
     // An abort can surface as the raw abort reason from an engine call made before the boot stage.
     if (signal.aborted && !(error instanceof RehearsaError)) {
-      throw new InterruptedError('interrupted: the rehearsal was stopped before it created anything', { cause: error });
+      throw new InterruptedError('interrupted: the rehearsal was stopped', { cause: error });
     }
     throw error;
   } finally {
@@ -164,6 +164,7 @@ async function rehearse(
   try {
     const stageDeps = { engine, scope, signal, now: ctx.now };
     const restored = await restoreBeforeBoot(plan, data, stageDeps, timing.startedAtMs);
+    let verification: DataResults['verification'] = { probes: [], mounts: [], edges: [], findings: [] };
     const outcomes = await bootServices(
       plan,
       {
@@ -173,10 +174,12 @@ async function rehearse(
         now: ctx.now,
         onPhase: (service, phase, detail) =>
           progress.update(service, phase, detail === undefined ? undefined : redactText(detail, secrets)),
+        afterSettle: async () => {
+          verification = await verifyAfterBoot(plan, data, stageDeps);
+        },
       },
       { ...timing, logTailLines: 20 },
     );
-    const verification = await verifyAfterBoot(plan, data, stageDeps);
     return { outcomes, dataResults: { ...restored, verification } };
   } finally {
     for (const c of plan.containers) progress.update(c.service, 'Removing');

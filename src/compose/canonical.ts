@@ -4,7 +4,7 @@
 import { type FileContext, hostPath, report } from './file-context.js';
 import { shellSplit } from './shell-split.js';
 import { withinTag } from './tags.js';
-import { isMapping, joinPath, type Mapping, scalarText } from './values.js';
+import { isMapping, joinPath, type Mapping, scalarText, setOwn } from './values.js';
 import { OverrideTag, ResetTag } from './yaml.js';
 
 type Converter = (value: unknown, path: string, ctx: FileContext) => unknown;
@@ -13,7 +13,8 @@ type Converter = (value: unknown, path: string, ctx: FileContext) => unknown;
 export function canonicalService(raw: Mapping, path: string, ctx: FileContext): Mapping {
   const out: Mapping = {};
   for (const [key, value] of Object.entries(raw)) {
-    const convert = SERVICE_CONVERTERS[key];
+    // hasOwn: a key such as `constructor` must not find Object.prototype's members.
+    const convert = Object.hasOwn(SERVICE_CONVERTERS, key) ? SERVICE_CONVERTERS[key] : undefined;
     out[key] = convert ? withinTag(value, (inner) => convert(inner, joinPath(path, key), ctx)) : value;
   }
   return out;
@@ -76,18 +77,18 @@ function keyValues(value: unknown, bare: string | null): unknown {
       const text = scalarText(item);
       if (text === undefined) continue;
       const eq = text.indexOf('=');
-      if (eq < 0) out[text] = bare;
-      else out[text.slice(0, eq)] = text.slice(eq + 1);
+      if (eq < 0) setOwn(out, text, bare);
+      else setOwn(out, text.slice(0, eq), text.slice(eq + 1));
     }
     return out;
   }
   if (!isMapping(value)) return {};
   for (const [k, v] of Object.entries(value)) {
-    if (v instanceof ResetTag || v instanceof OverrideTag) out[k] = v;
-    else if (v === null || v === undefined) out[k] = bare;
+    if (v instanceof ResetTag || v instanceof OverrideTag) setOwn(out, k, v);
+    else if (v === null || v === undefined) setOwn(out, k, bare);
     else {
       const text = scalarText(v);
-      if (text !== undefined) out[k] = text;
+      if (text !== undefined) setOwn(out, k, text);
     }
   }
   return out;

@@ -2,6 +2,7 @@
 // and the walk that applies it to every string value of a parsed file, then casts the values that
 // the Compose schema types as booleans or numbers.
 import type { Issue } from '../model.js';
+import { setOwn } from './values.js';
 import { OverrideTag, ResetTag } from './yaml.js';
 
 /** Resolves a variable; undefined means unset (distinct from the empty string). */
@@ -325,20 +326,13 @@ function interpolateNode(node: unknown, path: Segment[], walk: TreeWalk): unknow
       if (item === value && !out) continue;
       if (!out) {
         out = {};
-        for (const [k, v] of entries.slice(0, i)) assign(out, k, v);
+        for (const [k, v] of entries.slice(0, i)) setOwn(out, k, v);
       }
-      assign(out, key, item);
+      setOwn(out, key, item);
     }
     return out ?? node;
   }
   return node;
-}
-
-/** Plain assignment would turn a `__proto__` key into a prototype change; defineProperty is kept for that key. */
-function assign(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__')
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }
 
 function interpolateValue(raw: string, path: Segment[], walk: TreeWalk): unknown {

@@ -44,6 +44,13 @@ export function loadModel(files: readonly string[], projectDir: string, env: Mod
   return isMapping(merged) ? merged : {};
 }
 
+/**
+ * Compose files are written by hand: the largest real stacks are tens of KB and a generated 1,000-service file
+ * is under 1 MB. Refusing bigger input up front keeps a wrong `-f` (a dump, a log) from costing seconds and
+ * hundreds of MB before failing anyway.
+ */
+const MAX_COMPOSE_CHARS = 4 * 2 ** 20;
+
 /** Parses a file without interpolating it (cached; parse issues are reported once). */
 export function parseComposeFile(abs: string, env: Pick<ModelEnv, 'sources' | 'cwd' | 'issues' | 'parsed'>): unknown {
   if (env.parsed.has(abs)) return env.parsed.get(abs);
@@ -51,7 +58,14 @@ export function parseComposeFile(abs: string, env: Pick<ModelEnv, 'sources' | 'c
   const text = env.sources.readText(abs);
   let doc: unknown;
   if (text === undefined) env.issues.push({ file: display, message: 'compose file not found', severity: 'error' });
-  else {
+  else if (text.length > MAX_COMPOSE_CHARS) {
+    const size = `${(text.length / 2 ** 20).toFixed(1)} MB`;
+    env.issues.push({
+      file: display,
+      message: `${size} is too large for a compose file (the limit is ${MAX_COMPOSE_CHARS / 2 ** 20} MB); is this the right file?`,
+      severity: 'error',
+    });
+  } else {
     const parsed = parseYaml(text, display);
     env.issues.push(...parsed.issues);
     doc = parsed.doc;

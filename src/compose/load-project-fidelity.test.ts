@@ -314,3 +314,53 @@ describe('loadProject: include with its own project directory and env files', ()
     assert.equal(cache?.mounts[0]?.source, join(dir, 'stacks/data/dump'));
   });
 });
+
+describe('loadProject: regressions found by the fuzz test', () => {
+  it('reports a service without a body instead of crashing on it', async () => {
+    const dir = fixture({ 'compose.yaml': 'services:\n  a:\n  b: {image: b}\n' });
+    assert.deepEqual(await loadErrors(dir), ['compose.yaml › services.a: must be a mapping (got nothing)']);
+  });
+
+  it('treats keys named after Object members (constructor, toString) as unknown keys', async () => {
+    const dir = fixture({ 'compose.yaml': 'services:\n  a:\n    image: a\n    constructor: 1\n    toString: x\n' });
+    assert.deepEqual(await loadErrors(dir), [
+      'compose.yaml › services.a.constructor: unknown key "constructor"',
+      'compose.yaml › services.a.toString: unknown key "toString"',
+    ]);
+  });
+
+  it('names the env file that set an invalid COMPOSE_PROJECT_NAME', async () => {
+    const dir = fixture({ 'compose.yaml': 'services:\n  a: {image: a}\n', '.env': 'COMPOSE_PROJECT_NAME=My App\n' });
+    const [line] = await loadErrors(dir);
+    assert.match(line ?? '', /^\.env › COMPOSE_PROJECT_NAME: invalid project name "My App"/);
+  });
+
+  it('names the file whose `name:` normalises to nothing', async () => {
+    const dir = fixture({ 'compose.yaml': 'name: "!!!"\nservices:\n  a: {image: a}\n' });
+    assert.deepEqual(await loadErrors(dir), [
+      `${join(dir, 'compose.yaml')} › name: project name "!!!" is empty once normalised`,
+    ]);
+  });
+
+  it('keeps __proto__ an ordinary key through interpolation and merging', async () => {
+    const dir = fixture({
+      'a.yml': 'services:\n  s:\n    image: s\n    labels: {__proto__: a, keep: "1"}\n',
+      'b.yml': 'services:\n  s:\n    labels: {__proto__: b}\n',
+    });
+    const project = await load(dir, { files: ['a.yml', 'b.yml'] });
+    assert.deepEqual(Object.entries(project.services.s?.labels ?? {}), [
+      ['__proto__', 'b'],
+      ['keep', '1'],
+    ]);
+  });
+
+  it('refuses a 50 MB file quickly instead of parsing it', async () => {
+    const service = '  s:\n    image: x\n';
+    const dir = fixture({ 'compose.yaml': `services:\n${service.repeat((50 * 2 ** 20) / service.length)}` });
+    const started = performance.now();
+    assert.deepEqual(await loadErrors(dir), [
+      'compose.yaml: 50.0 MB is too large for a compose file (the limit is 4 MB); is this the right file?',
+    ]);
+    assert.ok(performance.now() - started < 1000);
+  });
+});

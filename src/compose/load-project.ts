@@ -56,6 +56,10 @@ export function loadProjectFrom(options: LoadOptions, sources: Sources): Compose
       ? undefined
       : readEnvFiles(envFileCandidates(options.envFiles, cwd, projectDir), shell, sources, cwd, issues);
   const envLookup = layeredLookup(shell, early?.values ?? {}, late?.values ?? {});
+  const envFileDefining = (name: string) => {
+    const file = early?.definedIn[name] ?? late?.definedIn[name];
+    return file === undefined ? undefined : displayPath(file, cwd);
+  };
 
   const parsed = new Map<string, unknown>();
   const reading = { sources, cwd, issues, parsed };
@@ -63,7 +67,8 @@ export function loadProjectFrom(options: LoadOptions, sources: Sources): Compose
     {
       option: options.projectName,
       environment: envLookup('COMPOSE_PROJECT_NAME'),
-      declared: declaredName(files, envLookup, (abs) => parseComposeFile(abs, reading)),
+      environmentFile: shell.COMPOSE_PROJECT_NAME === undefined ? envFileDefining('COMPOSE_PROJECT_NAME') : undefined,
+      ...declaredName(files, envLookup, (abs) => parseComposeFile(abs, reading)),
       projectDir,
     },
     issues,
@@ -84,7 +89,10 @@ export function loadProjectFrom(options: LoadOptions, sources: Sources): Compose
   // Problems found from here on are about the merged model: each names the file that wrote the value.
   const ctx: FileContext = { file: displayPath(files[0]!, cwd), baseDir: projectDir, issues, origins: env.origins };
 
-  const defined = isMapping(model.services) ? (model.services as Record<string, Mapping>) : {};
+  // A service that is not a mapping was reported by the schema check; the stages below need mappings.
+  const defined = Object.fromEntries(
+    Object.entries(isMapping(model.services) ? model.services : {}).filter(([, s]) => isMapping(s)),
+  ) as Record<string, Mapping>;
   const profiles = activeProfiles(options.profiles, lookup('COMPOSE_PROFILES'));
   const enabled = Object.keys(defined).filter((s) => isEnabled(stringList(defined[s]!.profiles), profiles));
   const withNetworks = addDefaultNetwork(model, enabled);
@@ -123,19 +131,23 @@ export function loadProjectFrom(options: LoadOptions, sources: Sources): Compose
   };
 }
 
-/** The top-level `name:` of the last file declaring one, interpolated (Compose reads it before the full load). */
-function declaredName(files: readonly string[], lookup: Lookup, parse: (abs: string) => unknown): string | undefined {
-  let declared: string | undefined;
+/** The top-level `name:` of the last file declaring one, interpolated, and that file (Compose reads it before the full load). */
+function declaredName(
+  files: readonly string[],
+  lookup: Lookup,
+  parse: (abs: string) => unknown,
+): { declared?: string; declaredIn?: string } {
+  let found: { declared?: string; declaredIn?: string } = {};
   for (const file of files) {
     const doc = parse(file);
     if (!isMapping(doc) || typeof doc.name !== 'string') continue;
     try {
-      declared = interpolateString(doc.name, lookup).value;
+      found = { declared: interpolateString(doc.name, lookup).value, declaredIn: file };
     } catch {
       // The full load reports the bad template at `name`.
     }
   }
-  return declared;
+  return found;
 }
 
 /** Services without `networks` and `network_mode` join `default`, which then exists at the top level. */

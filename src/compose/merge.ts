@@ -1,7 +1,7 @@
 // Compose's override rules (compose-spec 13-merge.md): mappings merge, sequences merge by a key or append,
 // a few keys are replaced wholesale, `!reset` removes and `!override` replaces.
 import { stripTags } from './tags.js';
-import { isMapping, type Mapping, scalarText } from './values.js';
+import { isMapping, type Mapping, scalarText, setOwn } from './values.js';
 import { OverrideTag, ResetTag } from './yaml.js';
 
 type Indexer = (item: unknown) => string;
@@ -62,9 +62,10 @@ export function mergeTrees(base: unknown, over: unknown, path: readonly string[]
   if (isMapping(base) && isMapping(over)) {
     const out: Mapping = { ...base };
     for (const [key, value] of Object.entries(over)) {
-      const merged = mergeTrees(base[key], value, [...path, key]);
+      // Own keys only, and setOwn, so that `__proto__` or `constructor` stay ordinary keys.
+      const merged = mergeTrees(Object.hasOwn(base, key) ? base[key] : undefined, value, [...path, key]);
       if (merged === undefined) delete out[key];
-      else out[key] = merged;
+      else setOwn(out, key, merged);
     }
     return out;
   }

@@ -15,7 +15,7 @@ import { asBool } from './canonical.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { type FileContext, report } from './file-context.js';
 import { parseBytes, parseOctalMode } from './units.js';
-import { isMapping, type Mapping, scalarText } from './values.js';
+import { isMapping, type Mapping, scalarText, setOwn } from './values.js';
 
 /** What the project-wide stages computed for the service. */
 export interface ResolvedParts {
@@ -362,6 +362,6 @@ function build(value: unknown, args: Record<string, string>): BuildSpec {
 function stringRecord(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isMapping(value)) return out;
-  for (const [k, v] of Object.entries(value)) out[k] = scalarText(v) ?? '';
+  for (const [k, v] of Object.entries(value)) setOwn(out, k, scalarText(v) ?? '');
   return out;
 }

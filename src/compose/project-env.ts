@@ -10,6 +10,8 @@ import type { Sources } from './read-sources.js';
 export interface EnvFileValues {
   values: Record<string, string>;
   files: string[];
+  /** The file that set each variable (the last one, as later files win). */
+  definedIn: Record<string, string>;
 }
 
 /** Reads env files in order; missing `required` files are issues, missing optional ones are skipped. */
@@ -21,6 +23,7 @@ export function readEnvFiles(
   issues: Issue[],
 ): EnvFileValues {
   const values: Record<string, string> = {};
+  const definedIn: Record<string, string> = {};
   const files: string[] = [];
   for (const { path, required } of paths) {
     const text = sources.readText(path);
@@ -30,10 +33,14 @@ export function readEnvFiles(
     }
     const parsed = parseDotenv(text, displayPath(path, cwd), (name) => shell[name] ?? values[name]);
     issues.push(...parsed.issues);
-    for (const [k, v] of Object.entries(parsed.values)) if (v !== undefined) values[k] = v;
+    for (const [k, v] of Object.entries(parsed.values)) {
+      if (v === undefined) continue;
+      values[k] = v;
+      definedIn[k] = path;
+    }
     files.push(path);
   }
-  return { values, files };
+  return { values, files, definedIn };
 }
 
 /** --env-file paths (resolved against the cwd, all required), else the optional `.env` of `dir`. */

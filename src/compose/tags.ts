@@ -1,5 +1,5 @@
 // `!reset` / `!override` survive parsing, interpolation and canonicalisation so that merge can honour them.
-import { isMapping } from './values.js';
+import { isMapping, setOwn } from './values.js';
 import { OverrideTag, ResetTag } from './yaml.js';
 
 /** Applies `fn` to a value, or to the value inside `!override`; `!reset` passes through untouched. */
@@ -41,10 +41,4 @@ export function stripTags(value: unknown): unknown {
     return out ?? value;
   }
   return value;
-}
-
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__')
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }

@@ -10,6 +10,14 @@ export function isMapping(value: unknown): value is Mapping {
   return proto === Object.prototype || proto === null;
 }
 
+/** Sets an own, enumerable property; `__proto__` stays an ordinary key instead of changing the prototype. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  // defineProperty is several times slower than assignment, so it is kept for the one key that needs it.
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 /** Scalar as Compose would print it (`true`, `8080`); undefined for mappings, lists and null. */
 export function scalarText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;

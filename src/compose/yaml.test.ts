@@ -263,3 +263,25 @@ describe('parseYaml on hostile input', () => {
     assert.equal(issues[0]!.severity, 'error');
   });
 });
+
+describe('parseYaml: regressions found by the fuzz test', () => {
+  it('reads an explicit key without a value (`? x`) instead of crashing on the empty node', () => {
+    assert.deepEqual(parseYaml('? x\n', 'f.yml'), { doc: { x: null }, issues: [] });
+    assert.deepEqual(parseYaml('a: [? x]\n', 'f.yml'), { doc: { a: [{ x: null }] }, issues: [] });
+  });
+
+  it('refuses bracket nesting deeper than 1000 levels before parsing, in milliseconds', () => {
+    const started = performance.now();
+    const { doc, issues } = parseYaml(`a: ${'{b: '.repeat(50_000)}1${'}'.repeat(50_000)}\n`, 'deep.yml');
+    assert.equal(doc, null);
+    assert.deepEqual(issues, [
+      {
+        file: 'deep.yml',
+        message: 'line 1, column 4004: brackets nested more than 1000 levels deep',
+        severity: 'error',
+      },
+    ]);
+    assert.ok(performance.now() - started < 500);
+    assert.equal(parseYaml(`a: ${'['.repeat(100)}${']'.repeat(100)}\n`, 'ok.yml').issues.length, 0);
+  });
+});

@@ -32,6 +32,9 @@ const MAX_ALIAS_NODES = 100_000;
 
 const YAML_CORE = 'tag:yaml.org,2002:';
 
+/** Flow nesting real files never approach (they stay under ten levels). */
+const MAX_FLOW_DEPTH = 1000;
+
 // YAML allows only printable characters; U+FFFD is what a lenient UTF-8 decoder leaves for bad bytes.
 const NOT_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFD\uFFFE\uFFFF]/;
 
@@ -75,6 +78,12 @@ function parseText(text: string, file: string): { doc: unknown; issues: Issue[] 
     const { line, col } = lineColumn(source, bad.index);
     const what = bad[0] === '\uFFFD' ? 'invalid UTF-8 (is this a binary file?)' : 'control characters are not allowed';
     return { doc: null, issues: [{ file, message: `line ${line}, column ${col}: ${what}`, severity: 'error' }] };
+  }
+  const deep = tooDeepAt(source);
+  if (deep !== undefined) {
+    const { line, col } = lineColumn(source, deep);
+    const message = `line ${line}, column ${col}: brackets nested more than ${MAX_FLOW_DEPTH} levels deep`;
+    return { doc: null, issues: [{ file, message, severity: 'error' }] };
   }
 
   const issues: Issue[] = [];
@@ -120,6 +129,22 @@ function parseText(text: string, file: string): { doc: unknown; issues: Issue[] 
   return { doc: walk.aborted ? null : doc, issues };
 }
 
+/**
+ * Offset where `[`/`{` nesting first exceeds MAX_FLOW_DEPTH, counted over the raw text (quotes ignored, which
+ * only over-counts unbalanced brackets inside strings). The parser's time grows with depth long before its
+ * stack runs out, so deep input is refused before parsing.
+ */
+function tooDeepAt(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_FLOW_DEPTH) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 function toValue(node: Node | null | undefined, path: string, w: Walk): unknown {
   if (w.aborted || node == null) return null;
   if (w.inAlias > 0 && --w.aliasBudget < 0) {
@@ -153,7 +178,8 @@ function untagged(node: Node, path: string, w: Walk): unknown {
 function collectAnchors(doc: Document.Parsed): Map<string, Node[]> {
   const anchors = new Map<string, Node[]>();
   visit(doc, (_key, node) => {
-    const anchor = (node as { anchor?: string }).anchor;
+    // An empty key or value (`? x`, `a:`) is visited as null.
+    const anchor = (node as { anchor?: string } | null)?.anchor;
     if (anchor) anchors.set(anchor, [...(anchors.get(anchor) ?? []), node as Node]);
   });
   return anchors;

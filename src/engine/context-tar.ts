@@ -100,7 +100,14 @@ async function* entryBlocks(entry: Entry): AsyncGenerator<Buffer> {
   if (rest > 0) yield Buffer.alloc(BLOCK - rest);
 }
 
-function header(h: { name: string; type: string; mode: number; size: number; mtimeS: number; linkName?: string }): Buffer {
+function header(h: {
+  name: string;
+  type: string;
+  mode: number;
+  size: number;
+  mtimeS: number;
+  linkName?: string;
+}): Buffer {
   const block = Buffer.alloc(BLOCK);
   block.write(h.name, 0, 100, 'utf8');
   octal(block, h.mode, 100, 8);

@@ -1,6 +1,7 @@
 // The Engine port implemented over the Docker Engine API. Docker's JSON shapes live in this file and stop here.
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EngineError } from '../errors.js';
 import type { Healthcheck } from '../model.js';
 import { contextTar } from './context-tar.js';
@@ -36,6 +37,9 @@ import { registryAuthHeader, registryConfigHeader } from './registry-auth.js';
 /** The newest API version this adapter speaks; older engines are addressed at their own version. */
 const maxApiVersion = '1.45';
 const defaultTimeoutMs = 30_000;
+/** How long to wait for a container removal another client started: 60 polls of 250 ms. */
+const removalPolls = 60;
+const removalPollMs = 250;
 /** Build output lines kept for the failure message and the service's log excerpt. */
 const buildLogLines = 20;
 /** Name a Dockerfile from outside the context gets inside the archive. */
@@ -245,7 +249,19 @@ class DockerEngine implements Engine {
 
   async removeContainer(id: string): Promise<void> {
     const query = { force: 1, v: 1 };
-    await this.call('DELETE', `/containers/${encodeURIComponent(id)}`, { query, absentOk: true });
+    const path = `/containers/${encodeURIComponent(id)}`;
+    try {
+      await this.call('DELETE', path, { query, absentOk: true });
+    } catch (error) {
+      // A client that died mid-teardown (kill -9) may have left its removal running in the engine: wait for it,
+      // so that the container's network and volumes can be removed next.
+      if (!(error instanceof EngineError && error.statusCode === 409 && /in progress/.test(error.message))) throw error;
+      for (let i = 0; i < removalPolls; i++) {
+        if ((await this.call('GET', `${path}/json`, { absentOk: true })) === undefined) return;
+        await sleep(removalPollMs);
+      }
+      await this.call('DELETE', path, { query, absentOk: true });
+    }
   }
 
   async logs(id: string, tail: number): Promise<string[]> {

@@ -52,12 +52,12 @@ function toRegex(pattern: string): RegExp | undefined {
       }
     } else if (ch === '*') source += '[^/]*';
     else if (ch === '?') source += '[^/]';
-    else if (ch === '\\' && i + 1 < pattern.length) source += escape(pattern[++i]!);
-    else source += escape(ch);
+    else if (ch === '\\' && i + 1 < pattern.length) source += escapeChar(pattern[++i]!);
+    else source += escapeChar(ch);
   }
   return new RegExp(`^${source}$`);
 }
 
-function escape(ch: string): string {
+function escapeChar(ch: string): string {
   return /[.+^${}()|[\]\\]/.test(ch) ? `\\${ch}` : ch;
 }

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { mergePolicy } from '../policy/policy-flags.js';
 import { HistoryError } from './history-error.js';
 import { openHistory, resolveDataDir } from './history-store.js';
+import { SCHEMA_VERSION } from './migrations.js';
 import { makeRun } from './test-fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rehearsa-history-'));
@@ -23,7 +24,7 @@ describe('openHistory', () => {
     assert.equal(statSync(dir).mode & 0o777, 0o700);
     const raw = new Database(join(dir, 'history.db'), { readonly: true });
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(raw.pragma('user_version', { simple: true }), 2);
+    assert.equal(raw.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     raw.close();
   });
 
@@ -51,7 +52,7 @@ describe('openHistory', () => {
         error.problem === 'newer_schema' &&
         error.path === path &&
         error.message ===
-          `history database ${path} has schema version 99, but this rehearsa understands up to 2; ` +
+          `history database ${path} has schema version 99, but this rehearsa understands up to ${SCHEMA_VERSION}; ` +
             'upgrade rehearsa (the database was left untouched)',
     );
     const after = new Database(path, { readonly: true });

@@ -141,6 +141,7 @@ interface PolicyRow {
   blockOnRegression: number | null;
   failOnDurationSpike: number | null;
   durationSpikePercent: number | null;
+  maxBackupAgeMs: number | null;
 }
 
 const flag = (value: boolean | undefined): number | null => (value === undefined ? null : value ? 1 : 0);
@@ -190,14 +191,16 @@ function createStore(db: Database.Database): HistoryStore {
   );
   const selectPolicy = db.prepare<[string], PolicyRow>(`
     SELECT min_confidence AS minConfidence, block_on_regression AS blockOnRegression,
-      fail_on_duration_spike AS failOnDurationSpike, duration_spike_percent AS durationSpikePercent
+      fail_on_duration_spike AS failOnDurationSpike, duration_spike_percent AS durationSpikePercent,
+      max_backup_age_ms AS maxBackupAgeMs
     FROM policies WHERE stack = ?`);
   const upsertPolicy = db.prepare(`
-    INSERT INTO policies (stack, min_confidence, block_on_regression, fail_on_duration_spike, duration_spike_percent)
-    VALUES (@stack, @minConfidence, @blockOnRegression, @failOnDurationSpike, @durationSpikePercent)
+    INSERT INTO policies (stack, min_confidence, block_on_regression, fail_on_duration_spike, duration_spike_percent,
+      max_backup_age_ms)
+    VALUES (@stack, @minConfidence, @blockOnRegression, @failOnDurationSpike, @durationSpikePercent, @maxBackupAgeMs)
     ON CONFLICT (stack) DO UPDATE SET min_confidence = excluded.min_confidence,
       block_on_regression = excluded.block_on_regression, fail_on_duration_spike = excluded.fail_on_duration_spike,
-      duration_spike_percent = excluded.duration_spike_percent`);
+      duration_spike_percent = excluded.duration_spike_percent, max_backup_age_ms = excluded.max_backup_age_ms`);
   const removePolicy = db.prepare('DELETE FROM policies WHERE stack = ?');
 
   const record = db.transaction((result: RunResult) => {
@@ -282,6 +285,7 @@ function createStore(db: Database.Database): HistoryStore {
         ...(row.blockOnRegression !== null && { blockOnRegression: row.blockOnRegression === 1 }),
         ...(row.failOnDurationSpike !== null && { failOnDurationSpike: row.failOnDurationSpike === 1 }),
         ...(row.durationSpikePercent !== null && { durationSpikePercent: row.durationSpikePercent }),
+        ...(row.maxBackupAgeMs !== null && { maxBackupAgeMs: row.maxBackupAgeMs }),
       };
     },
     setPolicy: (stack, rules) => {
@@ -291,6 +295,7 @@ function createStore(db: Database.Database): HistoryStore {
         blockOnRegression: flag(rules.blockOnRegression),
         failOnDurationSpike: flag(rules.failOnDurationSpike),
         durationSpikePercent: rules.durationSpikePercent ?? null,
+        maxBackupAgeMs: rules.maxBackupAgeMs ?? null,
       });
     },
     deletePolicy: (stack) => removePolicy.run(stack).changes > 0,

@@ -71,6 +71,10 @@ export const MIGRATIONS: readonly Migration[] = [
       for (const { id, stack } of rows) heads.set(stack, sealLink(db, id, heads.get(stack) ?? CHAIN_START));
     },
   },
+  {
+    version: 3,
+    sql: 'ALTER TABLE policies ADD COLUMN max_backup_age_ms INTEGER;',
+  },
 ];
 
 /** The schema version this build writes; a database above it was written by a newer Rehearsa. */

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { canonicalJson } from './canonical-json.js';
 import { openHistory } from './history-store.js';
-import { MIGRATIONS } from './migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { CHAIN_START } from './run-chain.js';
 import { makeRun } from './test-fixtures.js';
 
@@ -182,7 +182,7 @@ describe('recordRun atomicity', () => {
   });
 });
 
-describe('migration to schema 2', () => {
+describe('migration from schema 1', () => {
   it('chains the runs of a version-1 database in insertion order, per stack', () => {
     const dir = freshDir();
     mkdirSync(dir);
@@ -222,7 +222,7 @@ describe('migration to schema 2', () => {
     assert.equal(stored.a3?.previous, stored.a2?.hash);
     assert.equal(stored.a2?.hash, expectedHash(dir, 'a2', stored.a1!.hash));
     const raw = new Database(path, { readonly: true });
-    assert.equal(raw.pragma('user_version', { simple: true }), 2);
+    assert.equal(raw.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     raw.close();
   });
 });

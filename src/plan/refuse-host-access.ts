@@ -16,7 +16,6 @@ export const HOST_ACCESS_FLAGS: Readonly<Record<HostAccess, string>> = {
 
 interface HostAccessUse {
   access: HostAccess;
-  service: string;
   /** Compose path of the offending key, e.g. `services.vpn.privileged`. */
   path: string;
   what: string;
@@ -25,8 +24,7 @@ interface HostAccessUse {
 function uses(service: Service): HostAccessUse[] {
   const at = (key: string) => `services.${service.name}.${key}`;
   const found: HostAccessUse[] = [];
-  const add = (access: HostAccess, key: string, what: string) =>
-    found.push({ access, service: service.name, path: at(key), what });
+  const add = (access: HostAccess, key: string, what: string) => found.push({ access, path: at(key), what });
   if (service.networkMode === 'host')
     add('host-network', 'network_mode', "network_mode: host shares the host's network");
   if (service.pid === 'host') add('host-pid', 'pid', 'pid: host shows the container every process of the host');
@@ -40,7 +38,11 @@ function uses(service: Service): HostAccessUse[] {
     m.type === 'bind' && m.source !== undefined && exposedDockerSocket(m.source) !== undefined ? [m.source] : [],
   );
   if (sockets.length > 0) {
-    add('docker-socket', 'volumes', `mounts the Docker socket (${sockets.join(', ')}): it can control every container on the host`);
+    add(
+      'docker-socket',
+      'volumes',
+      `mounts the Docker socket (${sockets.join(', ')}): it can control every container on the host`,
+    );
   }
   return found;
 }

@@ -53,7 +53,10 @@ function backupAge(policy: PolicyRules, backups: readonly BackupAge[]): Violatio
   if (limit === undefined) return [];
   return backups
     .filter((b) => b.ageMs > limit)
-    .map((b) => ({ rule: 'max_backup_age', message: `${b.source} is ${hours(b.ageMs)} old, older than the maximum ${hours(limit)}` }));
+    .map((b) => ({
+      rule: 'max_backup_age',
+      message: `${b.source} is ${hours(b.ageMs)} old, older than the maximum ${hours(limit)}`,
+    }));
 }
 
 const hours = (ms: number): string => `${(ms / 3_600_000).toFixed(1)}h`;

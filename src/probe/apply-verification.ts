@@ -20,9 +20,15 @@ export function applyVerification(
     const failedRestore = restores.find((r) => r.error && container?.mounts.some((m) => m.source === r.volume));
     const failedProbe = probes.find((p) => p.service === o.service && !p.passed);
     const cause = failedRestore
-      ? { reasonClass: 'restore' as const, reason: `restore of ${failedRestore.name} from ${failedRestore.source} failed: ${failedRestore.error}` }
+      ? {
+          reasonClass: 'restore' as const,
+          reason: `restore of ${failedRestore.name} from ${failedRestore.source} failed: ${failedRestore.error}`,
+        }
       : failedProbe
-        ? { reasonClass: 'probe' as const, reason: `probe ${failedProbe.type} ${failedProbe.target} failed: ${failedProbe.reason}` }
+        ? {
+            reasonClass: 'probe' as const,
+            reason: `probe ${failedProbe.type} ${failedProbe.target} failed: ${failedProbe.reason}`,
+          }
         : undefined;
     if (!cause || o.score <= VERIFICATION_SCORE_CAP) return o;
     return { ...o, ...cause, score: VERIFICATION_SCORE_CAP };

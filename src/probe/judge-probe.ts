@@ -24,7 +24,8 @@ export function judgeProbe(probe: ProbeSpec, result: ExecResult): ProbeJudgement
     case 'http': {
       const statuses = [...err.matchAll(/HTTP\/\d(?:\.\d)? (\d{3})/g)].map((m) => Number(m[1]));
       const status = statuses.at(-1);
-      if (status === undefined) return fail(`no HTTP answer from ${probe.url}: ${firstLine(err) || `wget exit ${result.exitCode}`}`);
+      if (status === undefined)
+        return fail(`no HTTP answer from ${probe.url}: ${firstLine(err) || `wget exit ${result.exitCode}`}`);
       if (status !== probe.status) return fail(`${probe.url} answered ${status}, expected ${probe.status}`);
       if (probe.body !== undefined && !result.stdout.includes(probe.body)) {
         return fail(`${probe.url} answered ${status} without ${JSON.stringify(probe.body)} in its body`);
@@ -36,7 +37,8 @@ export function judgeProbe(probe: ProbeSpec, result: ExecResult): ProbeJudgement
         ? { passed: true, evidence: `connected to ${probe.host}:${probe.port}` }
         : fail(`cannot connect to ${probe.host}:${probe.port}: ${firstLine(err) || `exit ${result.exitCode}`}`);
     case 'exec':
-      if (result.exitCode !== probe.exitCode) return fail(`exited with ${result.exitCode}, expected ${probe.exitCode}${err ? `: ${firstLine(err)}` : ''}`);
+      if (result.exitCode !== probe.exitCode)
+        return fail(`exited with ${result.exitCode}, expected ${probe.exitCode}${err ? `: ${firstLine(err)}` : ''}`);
       if (probe.output !== undefined && !`${result.stdout}${result.stderr}`.includes(probe.output)) {
         return fail(`output lacks ${JSON.stringify(probe.output)}`);
       }
@@ -48,15 +50,25 @@ export function judgeProbe(probe: ProbeSpec, result: ExecResult): ProbeJudgement
         return fail(`query returned ${JSON.stringify(trim(out))}, expected ${JSON.stringify(probe.expect)}`);
       }
       if (probe.minRows !== undefined && rows.length < probe.minRows) {
-        return fail(`query returned ${rows.length} row${rows.length === 1 ? '' : 's'}, expected at least ${probe.minRows}`);
+        return fail(
+          `query returned ${rows.length} row${rows.length === 1 ? '' : 's'}, expected at least ${probe.minRows}`,
+        );
       }
-      return { passed: true, evidence: `${rows.length} row${rows.length === 1 ? '' : 's'}${out ? `: ${trim(out)}` : ''}` };
+      return {
+        passed: true,
+        evidence: `${rows.length} row${rows.length === 1 ? '' : 's'}${out ? `: ${trim(out)}` : ''}`,
+      };
     }
   }
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 function trim(text: string): string {

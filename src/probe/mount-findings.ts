@@ -6,10 +6,20 @@ export function mountFindings(mounts: MountRecord[]): Finding[] {
   for (const m of mounts) {
     const where = `${m.target}${m.source ? ` (${m.kind} ${m.source})` : ` (${m.kind})`}`;
     if (m.readOnly) {
-      findings.push({ rule: 'mount_read_only', severity: 'info', service: m.service, message: `${where} is mounted read-only` });
+      findings.push({
+        rule: 'mount_read_only',
+        severity: 'info',
+        service: m.service,
+        message: `${where} is mounted read-only`,
+      });
     }
     if (m.exists === false) {
-      findings.push({ rule: 'mount_missing', severity: 'warning', service: m.service, message: `${where} does not exist inside the container` });
+      findings.push({
+        rule: 'mount_missing',
+        severity: 'warning',
+        service: m.service,
+        message: `${where} does not exist inside the container`,
+      });
     } else if (!m.readOnly && m.writable === false) {
       findings.push({
         rule: 'mount_not_writable',

@@ -18,8 +18,9 @@ export function probeCommand(probe: ProbeSpec, serviceEnv: Record<string, string
   const seconds = Math.max(1, Math.ceil(probe.timeoutMs / 1000));
   switch (probe.type) {
     case 'http':
-      // -S prints the status line on stderr even for error statuses; the body goes to stdout.
-      return { where: 'helper', cmd: ['wget', '-S', '-q', '-O', '-', '-T', String(seconds), probe.url], target: probe.url };
+      // -S prints the status line on stderr even for error statuses; the body goes to stdout. No -T: the exec's
+      // own timeout bounds it, and busybox 1.35's static wget crashes with it.
+      return { where: 'helper', cmd: ['wget', '-S', '-q', '-O', '-', probe.url], target: probe.url };
     case 'tcp':
       return {
         where: 'helper',
@@ -29,7 +30,11 @@ export function probeCommand(probe: ProbeSpec, serviceEnv: Record<string, string
     case 'exec':
       return { where: 'service', cmd: probe.command, target: probe.command.join(' ') };
     case 'sql':
-      return { ...sqlCommand(probe.query, dialect ?? probe.dialect ?? 'postgres', serviceEnv, probe), where: 'service', target: probe.query };
+      return {
+        ...sqlCommand(probe.query, dialect ?? probe.dialect ?? 'postgres', serviceEnv, probe),
+        where: 'service',
+        target: probe.query,
+      };
   }
 }
 
@@ -50,7 +55,16 @@ function sqlCommand(
   const password = user === 'root' ? root : (env.MARIADB_PASSWORD ?? env.MYSQL_PASSWORD);
   const database = probe.database ?? env.MARIADB_DATABASE ?? env.MYSQL_DATABASE;
   return {
-    cmd: [dialect === 'mariadb' ? 'mariadb' : 'mysql', '-N', '-B', '-u', user, '-e', query, ...(database ? [database] : [])],
+    cmd: [
+      dialect === 'mariadb' ? 'mariadb' : 'mysql',
+      '-N',
+      '-B',
+      '-u',
+      user,
+      '-e',
+      query,
+      ...(database ? [database] : []),
+    ],
     // Through the environment, not argv, so the password shows in no process list.
     ...(password !== undefined ? { env: [`MYSQL_PWD=${password}`] } : {}),
   };

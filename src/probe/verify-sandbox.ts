@@ -1,12 +1,5 @@
 import type { Engine, ExecResult } from '../engine/engine.js';
-import type {
-  EdgeRecord,
-  Finding,
-  MountRecord,
-  Plan,
-  PlannedContainer,
-  ProbeRecord,
-} from '../model.js';
+import type { EdgeRecord, Finding, MountRecord, Plan, PlannedContainer, ProbeRecord } from '../model.js';
 import { runFilter, SERVICE_LABEL } from '../plan/labels.js';
 import { dialectOfImage } from '../restore-config/check-restore-targets.js';
 import type { ProbeSpec, RestoreConfig } from '../restore-config/restore-config.js';
@@ -118,7 +111,8 @@ async function runProbe(
 /** Each mount as the container's own user sees it: present, writable, how big. */
 async function inspectMounts(plan: Plan, running: Map<string, string>, engine: Engine): Promise<MountRecord[][]> {
   // $1 is the target: three lines (exists, writable, KiB) so one exec answers all three questions.
-  const script = 'if [ -e "$1" ]; then echo 1; else echo 0; fi; if [ -w "$1" ]; then echo 1; else echo 0; fi; du -sk "$1" 2>/dev/null | cut -f1';
+  const script =
+    'if [ -e "$1" ]; then echo 1; else echo 0; fi; if [ -w "$1" ]; then echo 1; else echo 0; fi; du -sk "$1" 2>/dev/null | cut -f1';
   return Promise.all(
     plan.containers.map((c) =>
       Promise.all(
@@ -137,7 +131,10 @@ async function inspectMounts(plan: Plan, running: Map<string, string>, engine: E
             .catch((error): ExecResult => ({ stdout: '', stderr: messageOf(error), timedOut: false }));
           const [exists, writable, kib] = result.stdout.trim().split('\n');
           if (result.exitCode === undefined || (exists !== '0' && exists !== '1')) {
-            return { ...base, note: `not checked: no shell in the container (${firstLine(result.stderr) || 'exec failed'})` };
+            return {
+              ...base,
+              note: `not checked: no shell in the container (${firstLine(result.stderr) || 'exec failed'})`,
+            };
           }
           return {
             ...base,
@@ -177,7 +174,12 @@ async function checkEdges(
       }
       const lookup = await engine.exec(helper, { cmd: ['nslookup', t.name], timeoutMs: CHECK_TIMEOUT_MS });
       if (lookup.exitCode !== 0) {
-        return { ...base, resolved: false, ports: [], reason: `${t.from} cannot resolve ${t.name}${t.hint ? ` (${t.hint})` : ''}` };
+        return {
+          ...base,
+          resolved: false,
+          ports: [],
+          reason: `${t.from} cannot resolve ${t.name}${t.hint ? ` (${t.hint})` : ''}`,
+        };
       }
       const ports = await Promise.all(
         t.ports.map(async (port) => {
@@ -194,7 +196,9 @@ async function checkEdges(
         resolved: true,
         ports,
         ...(closed.length > 0
-          ? { reason: `${t.from} resolves ${t.name} but nothing answers on port ${closed.join(', ')} (listening elsewhere?)` }
+          ? {
+              reason: `${t.from} resolves ${t.name} but nothing answers on port ${closed.join(', ')} (listening elsewhere?)`,
+            }
           : {}),
       };
     }),
@@ -205,14 +209,22 @@ async function checkEdges(
 function edgeFindings(edges: EdgeRecord[]): Finding[] {
   return edges
     .filter((e) => e.reason)
-    .map((e) => ({ rule: 'network_edge', severity: 'warning' as const, service: e.from, message: `${e.from} → ${e.to} (${e.name}): ${e.reason}` }));
+    .map((e) => ({
+      rule: 'network_edge',
+      severity: 'warning' as const,
+      service: e.from,
+      message: `${e.from} → ${e.to} (${e.name}): ${e.reason}`,
+    }));
 }
 
 function networksOf(c: PlannedContainer | undefined, plan: Plan): string[] {
   if (!c) return [];
   if (c.networkMode?.kind === 'service') {
     const owner = c.networkMode.service;
-    return networksOf(plan.containers.find((x) => x.service === owner), plan);
+    return networksOf(
+      plan.containers.find((x) => x.service === owner),
+      plan,
+    );
   }
   return c.networks.map((n) => n.name);
 }
@@ -224,15 +236,24 @@ function envOf(c: PlannedContainer | undefined): Record<string, string> {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 function messageOf(error: unknown): string {

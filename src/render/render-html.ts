@@ -3,7 +3,7 @@ import { compareFindings } from '../preflight/compare-findings.js';
 import { escapeAttribute, escapeMarkup } from './escape-markup.js';
 import { compareText, describePolicy, formatSeconds, formatTimestamp } from './format.js';
 import { renderPage } from './html-page.js';
-import { stateLabel } from './state-label.js';
+import { readyIn, stateLabel } from './service-labels.js';
 import { type HistoryChartOptions, renderHistoryChartSvg } from './svg-history-chart.js';
 import { type DependencyEdge, renderTimelineSvg } from './svg-timeline.js';
 
@@ -25,11 +25,6 @@ const e = escapeMarkup;
 
 function scoreClass(score: number): string {
   return score >= 100 ? 's100' : score >= 85 ? 's85' : score > 0 ? 's40' : 's0';
-}
-
-function readyIn(o: ServiceOutcome): string {
-  const { startedMs, readyMs } = o.timings;
-  return startedMs === undefined || readyMs === undefined ? '-' : formatSeconds(readyMs - startedMs);
 }
 
 function sortedServices(result: RunResult): ServiceOutcome[] {

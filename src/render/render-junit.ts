@@ -1,7 +1,7 @@
 import type { RunResult, ServiceOutcome, Violation } from '../model.js';
 import { escapeAttribute, escapeMarkup } from './escape-markup.js';
 import { compareText, describePolicy } from './format.js';
-import { stateLabel } from './state-label.js';
+import { stateLabel } from './service-labels.js';
 
 /** The failure body never carries more log than the terminal report shows. */
 const MAX_LOG_LINES = 20;

@@ -1,6 +1,7 @@
 import type { RunResult, ServiceOutcome } from '../model.js';
 import type { Palette } from './colors.js';
 import { colorByRisk, compareText, describePolicy, formatSeconds, formatTrend, sanitizeLine } from './format.js';
+import { readyIn, stateLabel } from './service-labels.js';
 import { renderTable } from './table.js';
 
 /** The report never shows more log than this per service, whatever the outcome holds. */
@@ -8,38 +9,9 @@ const MAX_LOG_LINES = 20;
 /** State changes shown per service in the report (the JSON document keeps them all). */
 const MAX_EVENTS = 12;
 
-/** Names what was observed, in the words of `docker compose ps`, plus what Rehearsa adds (no healthcheck, exit code). */
-function stateLabel(outcome: ServiceOutcome): string {
-  switch (outcome.state) {
-    case 'healthy':
-    case 'unhealthy':
-    case 'starting':
-    case 'failed':
-      return outcome.state;
-    case 'running':
-      return outcome.hasHealthcheck ? 'running' : 'running (no healthcheck)';
-    case 'completed':
-      return `completed (exit ${outcome.exitCode ?? 0})`;
-    case 'exited':
-      return outcome.exitCode === undefined ? 'exited' : `exited (${outcome.exitCode})`;
-    case 'not_started':
-      return 'not started';
-  }
-}
-
 function colorState(outcome: ServiceOutcome, text: string, palette: Palette): string {
   if (outcome.score >= 100) return palette.green(text);
   return outcome.score > 0 ? palette.yellow(text) : palette.red(text);
-}
-
-/** Time from start to ready; a service that ended up exited or failed was never ready in a useful sense. */
-function readyIn(outcome: ServiceOutcome): string {
-  const { startedMs, readyMs, exitedMs } = outcome.timings;
-  if (outcome.state === 'completed' && startedMs !== undefined && exitedMs !== undefined) {
-    return formatSeconds(exitedMs - startedMs);
-  }
-  const wasReady = outcome.score > 0 && startedMs !== undefined && readyMs !== undefined;
-  return wasReady ? formatSeconds(readyMs - startedMs) : '-';
 }
 
 function serviceTable(services: ServiceOutcome[], palette: Palette): string {
@@ -76,7 +48,9 @@ function summaryLine(result: RunResult, palette: Palette): string {
 function problemBlock(outcome: ServiceOutcome, palette: Palette): string[] {
   const mark = outcome.score > 0 ? palette.yellow('!') : palette.red('✗');
   const lines = [`${mark} ${palette.bold(outcome.service)}: ${sanitizeLine(outcome.reason ?? stateLabel(outcome))}`];
-  const changes = (outcome.events ?? []).map((e) => `${e.state}${e.detail ? ` (${e.detail})` : ''} ${formatSeconds(e.atMs)}`);
+  const changes = (outcome.events ?? []).map(
+    (e) => `${e.state}${e.detail ? ` (${e.detail})` : ''} ${formatSeconds(e.atMs)}`,
+  );
   // A crash loop can log dozens of changes; the latest ones explain the outcome.
   const shown = changes.length > MAX_EVENTS ? ['…', ...changes.slice(-MAX_EVENTS)] : changes;
   if (shown.length > 0) lines.push(`  events: ${shown.map(sanitizeLine).join(' · ')}`);

@@ -1,7 +1,7 @@
 import type { Plan, ServiceOutcome } from '../model.js';
 import { escapeAttribute, escapeMarkup } from './escape-markup.js';
 import { compareText } from './format.js';
-import { stateLabel } from './state-label.js';
+import { stateLabel } from './service-labels.js';
 
 /** `[service, dependency]`: the first service depends on (was made to wait for) the second. */
 export type DependencyEdge = readonly [from: string, to: string];

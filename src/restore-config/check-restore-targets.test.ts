@@ -52,10 +52,19 @@ describe('checkRestoreTargets', () => {
 
 describe('mergeRestoreConfig', () => {
   test('later layers replace the restores they name and the settings they set; probes accumulate', () => {
-    const a = { restores: [{ name: 'db', from: 'live' as const, snapshot: 'latest', origin: 'a' }], binds: 'empty' as const };
-    const b = { restores: [{ name: 'db', from: 'directory' as const, path: '/d', snapshot: 'latest', origin: 'b' }], bindSizeCapBytes: 1 };
+    const a = {
+      restores: [{ name: 'db', from: 'live' as const, snapshot: 'latest', origin: 'a' }],
+      binds: 'empty' as const,
+    };
+    const b = {
+      restores: [{ name: 'db', from: 'directory' as const, path: '/d', snapshot: 'latest', origin: 'b' }],
+      bindSizeCapBytes: 1,
+    };
     const merged = mergeRestoreConfig([a, b]);
-    assert.deepEqual(merged.restores.map((r) => r.origin), ['b']);
+    assert.deepEqual(
+      merged.restores.map((r) => r.origin),
+      ['b'],
+    );
     assert.equal(merged.binds, 'empty');
     assert.equal(merged.bindSizeCapBytes, 1);
     assert.equal(merged.helperImage, 'busybox:1.36');

@@ -3,7 +3,10 @@ import type { RestoreConfig, SqlDialect } from './restore-config.js';
 
 /** The SQL dialect an image name implies (`postgres:15`, `bitnami/mariadb`, `timescale/timescaledb`…), if any. */
 export function dialectOfImage(image: string | undefined): SqlDialect | undefined {
-  const repo = (image ?? '').toLowerCase().split('@')[0]!.replace(/:[^/]*$/, '');
+  const repo = (image ?? '')
+    .toLowerCase()
+    .split('@')[0]!
+    .replace(/:[^/]*$/, '');
   if (/postgres|postgis|timescale/.test(repo)) return 'postgres';
   if (/mariadb/.test(repo)) return 'mariadb';
   if (/mysql|percona/.test(repo)) return 'mysql';
@@ -17,7 +20,9 @@ export function dialectOfImage(image: string | undefined): SqlDialect | undefine
  */
 export function checkRestoreTargets(config: RestoreConfig, project: ComposeProject): Issue[] {
   const started = Object.values(project.services).filter((s) => s.replicas > 0);
-  const volumes = new Set(started.flatMap((s) => s.mounts.filter((m) => m.type === 'volume' && m.source).map((m) => m.source!)));
+  const volumes = new Set(
+    started.flatMap((s) => s.mounts.filter((m) => m.type === 'volume' && m.source).map((m) => m.source!)),
+  );
   const bindTargets = new Set(started.flatMap((s) => s.mounts.filter((m) => m.type === 'bind').map((m) => m.target)));
   const issues: Issue[] = [];
   const at = (origin: string, message: string) => issues.push({ ...locate(origin), message, severity: 'error' });
@@ -34,9 +39,15 @@ export function checkRestoreTargets(config: RestoreConfig, project: ComposeProje
   for (const p of config.probes) {
     const service = project.services[p.service];
     if (!names.has(p.service)) {
-      at(`${p.origin}.service`, `${JSON.stringify(p.service)} is not a started service of the stack (${[...names].sort().join(', ')})`);
+      at(
+        `${p.origin}.service`,
+        `${JSON.stringify(p.service)} is not a started service of the stack (${[...names].sort().join(', ')})`,
+      );
     } else if (p.type === 'sql' && !p.dialect && !dialectOfImage(service?.image)) {
-      at(`${p.origin}.engine`, `cannot tell the database of ${p.service} from its image; set engine: postgres, mysql or mariadb`);
+      at(
+        `${p.origin}.engine`,
+        `cannot tell the database of ${p.service} from its image; set engine: postgres, mysql or mariadb`,
+      );
     }
   }
   return issues;

@@ -11,10 +11,22 @@ describe('parseRestoreConfig', () => {
     const { layer, issues } = parseRestoreConfig(
       {
         restore: {
-          db: { from: 'restic', repository: './backups/restic', snapshot: 'latest', subpath: '/srv/db/', password_env: 'RESTIC_PW', max_age: '26h' },
+          db: {
+            from: 'restic',
+            repository: './backups/restic',
+            snapshot: 'latest',
+            subpath: '/srv/db/',
+            password_env: 'RESTIC_PW',
+            max_age: '26h',
+          },
           '/usr/share/nginx/html': { from: 'archive', path: 'site.tar.gz' },
           cache: { from: 'live' },
-          files: { from: 'borg', repository: 'ssh://backup@host/./repo', snapshot: 'nightly-1', password_file: 'pw.txt' },
+          files: {
+            from: 'borg',
+            repository: 'ssh://backup@host/./repo',
+            snapshot: 'nightly-1',
+            password_file: 'pw.txt',
+          },
         },
         binds: 'readonly',
         bind_size_cap: '64MB',
@@ -30,7 +42,13 @@ describe('parseRestoreConfig', () => {
     );
     assert.deepEqual(issues, []);
     assert.deepEqual(layer.restores, [
-      { name: '/usr/share/nginx/html', from: 'archive', snapshot: 'latest', origin: 'compose.yaml › x-rehearsa.restore./usr/share/nginx/html', path: '/srv/app/site.tar.gz' },
+      {
+        name: '/usr/share/nginx/html',
+        from: 'archive',
+        snapshot: 'latest',
+        origin: 'compose.yaml › x-rehearsa.restore./usr/share/nginx/html',
+        path: '/srv/app/site.tar.gz',
+      },
       { name: 'cache', from: 'live', snapshot: 'latest', origin: 'compose.yaml › x-rehearsa.restore.cache' },
       {
         name: 'db',
@@ -56,12 +74,23 @@ describe('parseRestoreConfig', () => {
     assert.equal(layer.helperImage, 'busybox:1.36');
     const [sql, http, tcp, exec] = layer.probes!;
     assert.deepEqual(sql, {
-      service: 'db', type: 'sql', query: 'select count(*) from t', minRows: 1, timeoutMs: 10_000, retries: 3, intervalMs: 2000,
+      service: 'db',
+      type: 'sql',
+      query: 'select count(*) from t',
+      minRows: 1,
+      timeoutMs: 10_000,
+      retries: 3,
+      intervalMs: 2000,
       origin: 'compose.yaml › x-rehearsa.probes[0]',
     });
     assert.equal(http?.type === 'http' && http.status, 204);
     assert.equal(tcp?.type === 'tcp' && `${tcp.host}:${tcp.port}`, 'web:80');
-    assert.deepEqual(exec?.type === 'exec' && [exec.command, exec.exitCode, exec.output, exec.timeoutMs], [['sh', '-c', 'test -f /ok'], 1, 'x', 3000]);
+    assert.deepEqual(exec?.type === 'exec' && [exec.command, exec.exitCode, exec.output, exec.timeoutMs], [
+      ['sh', '-c', 'test -f /ok'],
+      1,
+      'x',
+      3000,
+    ]);
   });
 
   test('nothing declared is an empty layer', () => {
@@ -69,14 +98,18 @@ describe('parseRestoreConfig', () => {
   });
 
   test('every bad input has its own located message', () => {
-    assert.deepEqual(errors('yes'), ['compose.yaml › x-rehearsa: must be a mapping (restore, binds, bind_size_cap, probes, helper_image)']);
+    assert.deepEqual(errors('yes'), [
+      'compose.yaml › x-rehearsa: must be a mapping (restore, binds, bind_size_cap, probes, helper_image)',
+    ]);
     assert.deepEqual(errors({ restores: {}, binds: 'rw', bind_size_cap: 'lots', helper_image: '' }), [
       'compose.yaml › x-rehearsa.restores: unknown key (expected one of restore, binds, bind_size_cap, probes, helper_image)',
       'compose.yaml › x-rehearsa.binds: "rw" must be one of copy, readonly, empty',
       'compose.yaml › x-rehearsa.bind_size_cap: "lots" is not a size (use 512MB)',
       'compose.yaml › x-rehearsa.helper_image: must be an image reference',
     ]);
-    assert.deepEqual(errors({ restore: ['db'] }), ['compose.yaml › x-rehearsa.restore: must be a mapping of volume name or bind target to a source']);
+    assert.deepEqual(errors({ restore: ['db'] }), [
+      'compose.yaml › x-rehearsa.restore: must be a mapping of volume name or bind target to a source',
+    ]);
     assert.deepEqual(
       errors({
         restore: {
@@ -108,7 +141,9 @@ describe('parseRestoreConfig', () => {
   });
 
   test('every bad probe has its own located message', () => {
-    assert.deepEqual(errors({ probes: { service: 'db' } }), ['compose.yaml › x-rehearsa.probes: must be a list of probes']);
+    assert.deepEqual(errors({ probes: { service: 'db' } }), [
+      'compose.yaml › x-rehearsa.probes: must be a list of probes',
+    ]);
     assert.deepEqual(
       errors({
         probes: [

@@ -51,7 +51,10 @@ const DEFAULT_PROBE_INTERVAL_MS = 1_000;
  * Validates one declaration (an `x-rehearsa` block or a rehearsa.yml document) into the fields it sets;
  * every problem becomes one `file › path: message` issue and the faulty entry is left out.
  */
-export function parseRestoreConfig(raw: unknown, source: DeclarationSource): { layer: RestoreConfigLayer; issues: Issue[] } {
+export function parseRestoreConfig(
+  raw: unknown,
+  source: DeclarationSource,
+): { layer: RestoreConfigLayer; issues: Issue[] } {
   const issues: Issue[] = [];
   const at = (path: string) => (source.prefix ? (path ? `${source.prefix}.${path}` : source.prefix) : path);
   const fail = (path: string, message: string) => {
@@ -71,7 +74,9 @@ export function parseRestoreConfig(raw: unknown, source: DeclarationSource): { l
     else {
       layer.restores = Object.entries(raw.restore)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, entry]) => parseRestoreEntry(name, entry, `restore.${name}`, `${source.file} › ${at(`restore.${name}`)}`, source, fail))
+        .map(([name, entry]) =>
+          parseRestoreEntry(name, entry, `restore.${name}`, `${source.file} › ${at(`restore.${name}`)}`, source, fail),
+        )
         .filter((r): r is RestoreSpec => r !== undefined);
     }
   }
@@ -161,7 +166,9 @@ function parseRestoreEntry(
     if (spec.passwordEnv && spec.passwordFile) bad('password_file', 'give password_env or password_file, not both');
     if (entry.max_age !== undefined) {
       const ms =
-        typeof entry.max_age === 'string' || typeof entry.max_age === 'number' ? parseDuration(entry.max_age) : undefined;
+        typeof entry.max_age === 'string' || typeof entry.max_age === 'number'
+          ? parseDuration(entry.max_age)
+          : undefined;
       if (ms === undefined || ms <= 0) bad('max_age', `${show(entry.max_age)} is not a duration (use 26h)`);
       else spec.maxAgeMs = ms;
     }
@@ -250,7 +257,8 @@ function buildProbe(type: ProbeSpec['type'], base: ProbeBase, f: ProbeFields): P
   switch (type) {
     case 'http': {
       const url = f.text('url', true);
-      if (url !== undefined && !/^https?:\/\/[^/\s]+/.test(url)) f.bad('url', `${show(url)} must be an http:// or https:// URL`);
+      if (url !== undefined && !/^https?:\/\/[^/\s]+/.test(url))
+        f.bad('url', `${show(url)} must be an http:// or https:// URL`);
       const body = f.text('body', false);
       return url === undefined
         ? undefined
@@ -275,7 +283,13 @@ function buildProbe(type: ProbeSpec['type'], base: ProbeBase, f: ProbeFields): P
       else f.bad('command', raw === undefined ? 'is required for type: exec' : 'must be a string or a list of strings');
       const output = f.text('output', false);
       return command
-        ? { ...base, type, command, exitCode: f.integer('exit_code', 0, 255, 0), ...(output !== undefined ? { output } : {}) }
+        ? {
+            ...base,
+            type,
+            command,
+            exitCode: f.integer('exit_code', 0, 255, 0),
+            ...(output !== undefined ? { output } : {}),
+          }
         : undefined;
     }
     case 'sql': {

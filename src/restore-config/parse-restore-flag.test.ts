@@ -17,15 +17,33 @@ describe('parseRestoreFlag', () => {
     assert.equal(spec('/etc/app=dir:conf')?.path, '/work/conf');
     assert.equal(spec('/etc/app=dir:conf')?.name, '/etc/app');
     assert.deepEqual([spec('db=restic:repo')?.repository, spec('db=restic:repo')?.snapshot], ['/work/repo', 'latest']);
-    assert.deepEqual([spec('db=restic:sftp:u@h:/r#4f2a')?.repository, spec('db=restic:sftp:u@h:/r#4f2a')?.snapshot], ['sftp:u@h:/r', '4f2a']);
-    assert.deepEqual([spec('db=borg:/b/repo::latest')?.repository, spec('db=borg:/b/repo::latest')?.snapshot], ['/b/repo', 'latest']);
+    assert.deepEqual(
+      [spec('db=restic:sftp:u@h:/r#4f2a')?.repository, spec('db=restic:sftp:u@h:/r#4f2a')?.snapshot],
+      ['sftp:u@h:/r', '4f2a'],
+    );
+    assert.deepEqual(
+      [spec('db=borg:/b/repo::latest')?.repository, spec('db=borg:/b/repo::latest')?.snapshot],
+      ['/b/repo', 'latest'],
+    );
   });
 
   test('bad flags say what shape is expected', () => {
-    assert.equal(issue('db'), '--restore: "db" must be NAME=SOURCE (a volume or bind target, then where its data comes from)');
-    assert.equal(issue('=x'), '--restore: "=x" must be NAME=SOURCE (a volume or bind target, then where its data comes from)');
+    assert.equal(
+      issue('db'),
+      '--restore: "db" must be NAME=SOURCE (a volume or bind target, then where its data comes from)',
+    );
+    assert.equal(
+      issue('=x'),
+      '--restore: "=x" must be NAME=SOURCE (a volume or bind target, then where its data comes from)',
+    );
     assert.equal(issue('db=archive:'), '--restore: "db=archive:" needs a path after archive:');
-    assert.equal(issue('db=restic:#x'), '--restore: "db=restic:#x" must be restic:REPOSITORY or restic:REPOSITORY#SNAPSHOT');
-    assert.equal(issue('db=borg:/repo'), '--restore: "db=borg:/repo" must be borg:REPOSITORY::ARCHIVE (ARCHIVE may be latest)');
+    assert.equal(
+      issue('db=restic:#x'),
+      '--restore: "db=restic:#x" must be restic:REPOSITORY or restic:REPOSITORY#SNAPSHOT',
+    );
+    assert.equal(
+      issue('db=borg:/repo'),
+      '--restore: "db=borg:/repo" must be borg:REPOSITORY::ARCHIVE (ARCHIVE may be latest)',
+    );
   });
 });

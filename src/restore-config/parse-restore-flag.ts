@@ -11,9 +11,12 @@ const ARCHIVE_NAME = /\.(tar|tar\.gz|tgz|tar\.zst|tar\.zstd|tzst)$/i;
  */
 export function parseRestoreFlag(flag: string, cwd: string): { spec?: RestoreSpec; issue?: Issue } {
   const origin = `--restore ${flag}`;
-  const problem = (message: string) => ({ issue: { path: '--restore', message: `${JSON.stringify(flag)} ${message}`, severity: 'error' as const } });
+  const problem = (message: string) => ({
+    issue: { path: '--restore', message: `${JSON.stringify(flag)} ${message}`, severity: 'error' as const },
+  });
   const eq = flag.indexOf('=');
-  if (eq <= 0 || eq === flag.length - 1) return problem('must be NAME=SOURCE (a volume or bind target, then where its data comes from)');
+  if (eq <= 0 || eq === flag.length - 1)
+    return problem('must be NAME=SOURCE (a volume or bind target, then where its data comes from)');
   const name = flag.slice(0, eq);
   const source = flag.slice(eq + 1);
   const base = { name, snapshot: 'latest', origin };
@@ -31,21 +34,32 @@ export function parseRestoreFlag(flag: string, cwd: string): { spec?: RestoreSpe
       const hash = rest.lastIndexOf('#');
       const repository = hash >= 0 ? rest.slice(0, hash) : rest;
       const snapshot = hash >= 0 ? rest.slice(hash + 1) : 'latest';
-      if (repository === '' || snapshot === '') return problem('must be restic:REPOSITORY or restic:REPOSITORY#SNAPSHOT');
+      if (repository === '' || snapshot === '')
+        return problem('must be restic:REPOSITORY or restic:REPOSITORY#SNAPSHOT');
       return { spec: { ...base, from: 'restic', repository: localOrRemote(repository, cwd), snapshot } };
     }
     case 'borg': {
       const sep = rest.lastIndexOf('::');
-      if (sep <= 0 || sep === rest.length - 2) return problem('must be borg:REPOSITORY::ARCHIVE (ARCHIVE may be latest)');
+      if (sep <= 0 || sep === rest.length - 2)
+        return problem('must be borg:REPOSITORY::ARCHIVE (ARCHIVE may be latest)');
       return {
-        spec: { ...base, from: 'borg', repository: localOrRemote(rest.slice(0, sep), cwd), snapshot: rest.slice(sep + 2) },
+        spec: {
+          ...base,
+          from: 'borg',
+          repository: localOrRemote(rest.slice(0, sep), cwd),
+          snapshot: rest.slice(sep + 2),
+        },
       };
     }
     default:
-      return { spec: { ...base, from: ARCHIVE_NAME.test(source) ? 'archive' : 'directory', path: resolve(cwd, source) } };
+      return {
+        spec: { ...base, from: ARCHIVE_NAME.test(source) ? 'archive' : 'directory', path: resolve(cwd, source) },
+      };
   }
 }
 
 function localOrRemote(repository: string, cwd: string): string {
-  return /^[a-z0-9+]+:|@[^/]*:/i.test(repository) && !repository.startsWith('/') ? repository : resolve(cwd, repository);
+  return /^[a-z0-9+]+:|@[^/]*:/i.test(repository) && !repository.startsWith('/')
+    ? repository
+    : resolve(cwd, repository);
 }

@@ -15,6 +15,8 @@ export function sniffArchive(head: Buffer): ArchiveFormat | undefined {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
   if (head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
+  // An archive with no entries is nothing but zero blocks: valid, and restoring it empties nothing but the volume.
+  if (head.length === 512 && head.every((b) => b === 0)) return 'tar';
   return undefined;
 }
 

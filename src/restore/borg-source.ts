@@ -16,7 +16,8 @@ export async function borgEnv(spec: RestoreSpec, env: NodeJS.ProcessEnv): Promis
   }
   if (spec.passwordEnv !== undefined) out.BORG_PASSPHRASE = env[spec.passwordEnv] ?? '';
   // Read here rather than through BORG_PASSCOMMAND, which borg splits like a shell would (paths with spaces).
-  if (spec.passwordFile !== undefined) out.BORG_PASSPHRASE = (await readFile(spec.passwordFile, 'utf8')).replace(/\r?\n$/, '');
+  if (spec.passwordFile !== undefined)
+    out.BORG_PASSPHRASE = (await readFile(spec.passwordFile, 'utf8')).replace(/\r?\n$/, '');
   return out;
 }
 
@@ -38,7 +39,9 @@ export async function findBorgArchive(
     if (result.missing) return { problem: 'the borg command is not installed' };
     const why = lastLine(result.stderr);
     if (/passphrase .*incorrect/i.test(why)) return { problem: `wrong passphrase for borg repository ${repo}` };
-    return { problem: `borg cannot read ${repo}${name === 'latest' ? '' : `::${name}`}: ${why || `exit ${result.code}`}` };
+    return {
+      problem: `borg cannot read ${repo}${name === 'latest' ? '' : `::${name}`}: ${why || `exit ${result.code}`}`,
+    };
   };
   if (name === 'latest') {
     const listed = await runCommand('borg', ['list', '--json', '--last', '1', repo], { env });
@@ -76,7 +79,8 @@ export function borgSource(spec: RestoreSpec, snapshot: SnapshotInfo, env: NodeJ
       const temp = await makeTempDir('borg');
       try {
         const extracted = await runCommand('borg', ['extract', location], { env, cwd: temp.path, signal });
-        if (extracted.code !== 0) throw new Error(`borg extract failed: ${lastLine(extracted.stderr) || `exit ${extracted.code}`}`);
+        if (extracted.code !== 0)
+          throw new Error(`borg extract failed: ${lastLine(extracted.stderr) || `exit ${extracted.code}`}`);
         const root = await existingSuffix(temp.path, snapshot.root);
         const dir = await directoryInside(root, spec.subpath, `borg archive ${location}`);
         const opened = await directorySource(dir).open(signal);

@@ -18,7 +18,10 @@ export async function makeTempDir(prefix: string): Promise<TempDir> {
 
 /** Unpacks a tar into `dir` keeping numeric owners and modes (the host tar does, when run as root). */
 export async function extractTar(tar: Readable, dir: string, signal: AbortSignal): Promise<void> {
-  const out = commandStream('tar', ['--numeric-owner', '--same-owner', '-p', '-C', dir, '-xf', '-'], { stdin: tar, signal });
+  const out = commandStream('tar', ['--numeric-owner', '--same-owner', '-p', '-C', dir, '-xf', '-'], {
+    stdin: tar,
+    signal,
+  });
   for await (const _ of out) {
     // tar -x prints nothing on stdout; reading only waits for it to finish (or fail).
   }

@@ -5,7 +5,7 @@ import { locate } from '../restore-config/check-restore-targets.js';
 import type { RestoreSpec } from '../restore-config/restore-config.js';
 import { type ArchiveFormat, readHead, sniffArchive } from './archive-source.js';
 import { borgEnv, findBorgArchive } from './borg-source.js';
-import { resticEnv, findResticSnapshot } from './restic-source.js';
+import { findResticSnapshot, resticEnv } from './restic-source.js';
 import { runCommand } from './run-command.js';
 import type { SnapshotInfo } from './snapshot-info.js';
 
@@ -33,13 +33,19 @@ export async function inspectRestores(
   deps: { engine: Engine; env: NodeJS.ProcessEnv },
 ): Promise<{ resolved: ResolvedRestore[]; issues: Issue[] }> {
   const results = await Promise.all(restores.map((spec) => inspectOne(spec, project, deps)));
-  const issues = results.flatMap((r) => ('problem' in r ? [{ ...locate(r.spec.origin), message: r.problem, severity: 'error' as const }] : []));
+  const issues = results.flatMap((r) =>
+    'problem' in r ? [{ ...locate(r.spec.origin), message: r.problem, severity: 'error' as const }] : [],
+  );
   return { resolved: results.filter((r): r is ResolvedRestore => !('problem' in r)), issues };
 }
 
 type Inspected = ResolvedRestore | { spec: RestoreSpec; problem: string };
 
-async function inspectOne(spec: RestoreSpec, project: ComposeProject, deps: { engine: Engine; env: NodeJS.ProcessEnv }): Promise<Inspected> {
+async function inspectOne(
+  spec: RestoreSpec,
+  project: ComposeProject,
+  deps: { engine: Engine; env: NodeJS.ProcessEnv },
+): Promise<Inspected> {
   const problem = (message: string): Inspected => ({ spec, problem: message });
   switch (spec.from) {
     case 'archive': {
@@ -57,7 +63,8 @@ async function inspectOne(spec: RestoreSpec, project: ComposeProject, deps: { en
     case 'directory': {
       const path = spec.path!;
       if (!(await isDirectory(path))) return problem(`directory ${path} does not exist`);
-      if (spec.subpath && !(await isDirectory(`${path}/${spec.subpath}`))) return problem(`${spec.subpath} is not a directory in ${path}`);
+      if (spec.subpath && !(await isDirectory(`${path}/${spec.subpath}`)))
+        return problem(`${spec.subpath} is not a directory in ${path}`);
       return { spec };
     }
     case 'restic':
@@ -65,7 +72,13 @@ async function inspectOne(spec: RestoreSpec, project: ComposeProject, deps: { en
       if (spec.passwordEnv !== undefined && deps.env[spec.passwordEnv] === undefined) {
         return problem(`password_env ${spec.passwordEnv} is not set`);
       }
-      if (spec.passwordFile !== undefined && !(await access(spec.passwordFile).then(() => true, () => false))) {
+      if (
+        spec.passwordFile !== undefined &&
+        !(await access(spec.passwordFile).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         return problem(`password_file ${spec.passwordFile} cannot be read`);
       }
       const env = spec.from === 'restic' ? resticEnv(spec, deps.env) : await borgEnv(spec, deps.env);
@@ -83,7 +96,9 @@ async function inspectOne(spec: RestoreSpec, project: ComposeProject, deps: { en
         .flatMap((s) => s.mounts)
         .find((m) => m.type === 'bind' && m.target === spec.name);
       const path = bind?.source ?? '';
-      return (await isDirectory(path)) ? { spec, livePath: path } : problem(`live bind path ${path} is not a directory on this host`);
+      return (await isDirectory(path))
+        ? { spec, livePath: path }
+        : problem(`live bind path ${path} is not a directory on this host`);
     }
   }
 }

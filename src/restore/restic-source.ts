@@ -1,10 +1,10 @@
 import type { RestoreSpec } from '../restore-config/restore-config.js';
 import { directorySource } from './directory-source.js';
+import { existingSuffix } from './existing-suffix.js';
 import { directoryInside, makeTempDir } from './extract-to-temp.js';
 import { lastLine, runCommand } from './run-command.js';
 import type { SnapshotInfo } from './snapshot-info.js';
 import type { TarSource } from './tar-source.js';
-import { existingSuffix } from './existing-suffix.js';
 
 /** The environment restic runs with: the declared password source replaces whatever the shell had. */
 export function resticEnv(spec: RestoreSpec, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -65,11 +65,16 @@ export function resticSource(spec: RestoreSpec, snapshot: SnapshotInfo, env: Nod
     async open(signal) {
       const temp = await makeTempDir('restic');
       try {
-        const restored = await runCommand('restic', ['-r', repo, 'restore', snapshot.id, '--target', temp.path, '--no-lock'], {
-          env,
-          signal,
-        });
-        if (restored.code !== 0) throw new Error(`restic restore failed: ${lastLine(restored.stderr) || `exit ${restored.code}`}`);
+        const restored = await runCommand(
+          'restic',
+          ['-r', repo, 'restore', snapshot.id, '--target', temp.path, '--no-lock'],
+          {
+            env,
+            signal,
+          },
+        );
+        if (restored.code !== 0)
+          throw new Error(`restic restore failed: ${lastLine(restored.stderr) || `exit ${restored.code}`}`);
         // restic before 0.17 stores a relative backup path as given, later versions as absolute: try its suffixes.
         const root = await existingSuffix(temp.path, snapshot.root);
         const dir = await directoryInside(root, spec.subpath, `restic snapshot ${snapshot.id.slice(0, 8)}`);

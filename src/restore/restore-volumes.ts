@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { Transform } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
 import type { Finding, Plan, PlannedVolume, RestoreRecord } from '../model.js';
 import { archiveSource } from './archive-source.js';
@@ -82,7 +82,13 @@ async function jobFor(
   findings: Finding[],
 ): Promise<Job | undefined> {
   const resolved = options.restores.find((r) => r.spec.name === v.key || r.spec.name === v.bind?.target);
-  if (resolved) return { volume: v, name: resolved.spec.name, source: (image) => sourceOf(resolved, v, plan, image, deps), resolved };
+  if (resolved)
+    return {
+      volume: v,
+      name: resolved.spec.name,
+      source: (image) => sourceOf(resolved, v, plan, image, deps),
+      resolved,
+    };
   if (v.seed !== 'bind' || !v.bind) return undefined;
   const { source, service } = v.bind;
   const size = await measureDirectory(source, options.bindSizeCapBytes);
@@ -153,9 +159,12 @@ async function runJob(job: Job, plan: Plan, options: RestoreOptions, deps: Resto
     scope.trackContainer(helper);
     const opened = await source.open(signal);
     try {
-      const counted = new PassThrough();
-      counted.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
+      // A transform, not a 'data' listener: a listener would start the flow before the upload reads it.
+      const counted = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          bytes += chunk.length;
+          done(null, chunk);
+        },
       });
       opened.stream.on('error', (err) => counted.destroy(err));
       opened.stream.pipe(counted);

@@ -15,15 +15,33 @@ const work = mkdtempSync(join(tmpdir(), 'rehearsa-restore-'));
 
 interface RunDoc {
   services: { service: string; state: string; score: number; reason?: string; reasonClass?: string }[];
-  restores?: { name: string; source: string; bytes: number; ms: number; ageMs?: number; snapshot?: string; error?: string }[];
+  restores?: {
+    name: string;
+    source: string;
+    bytes: number;
+    ms: number;
+    ageMs?: number;
+    snapshot?: string;
+    error?: string;
+  }[];
   probes?: { service: string; passed: boolean; reason?: string; evidence?: string }[];
   verdict: { passed: boolean; violations: { rule: string; message: string }[] };
 }
 
 /** Contents of a volume as `md5  path` lines plus owners and modes, read through a throwaway container. */
 function volumeDigest(volume: string): string {
-  return docker('run', '--rm', '--network', 'none', '-v', `${volume}:/src:ro`, BUSYBOX, 'sh', '-c',
-    'cd /src && find . -type f | sort | xargs md5sum && find . | sort | xargs ls -ldn | awk \'{print $1,$3,$4,$9}\'');
+  return docker(
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '-v',
+    `${volume}:/src:ro`,
+    BUSYBOX,
+    'sh',
+    '-c',
+    "cd /src && find . -type f | sort | xargs md5sum && find . | sort | xargs ls -ldn | awk '{print $1,$3,$4,$9}'",
+  );
 }
 
 function pgStack(restore: string, probe = 'select * from orders', extra = ''): string {
@@ -43,11 +61,14 @@ ${restore ? `  restore:\n${restore}\n` : ''}  probes:
 }
 
 async function rehearse(dir: string, stack: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) {
-  const result = await runRehearsa(['stack', 'test', '--stack', stack, '--json', '--settle', '0', '--timeout', '90', ...extra], {
-    cwd: dir,
-    dataDir: dataDir(),
-    env,
-  });
+  const result = await runRehearsa(
+    ['stack', 'test', '--stack', stack, '--json', '--settle', '0', '--timeout', '90', ...extra],
+    {
+      cwd: dir,
+      dataDir: dataDir(),
+      env,
+    },
+  );
   assert.deepEqual(await leftovers(`rehearsa.stack=${stack}`), [], 'nothing labelled with the stack may remain');
   return result;
 }
@@ -65,11 +86,29 @@ describe('restoring PostgreSQL data into the sandbox (real engine)', { timeout: 
     // A live volume initialised by the postgres image itself: 3 orders, owned by the postgres user, mode 0700.
     const init = join(work, 'init');
     mkdirSync(init);
-    writeFileSync(join(init, 'orders.sql'), 'create table orders (id int primary key, item text);\ninsert into orders values (1, \'tea\'), (2, \'cake\'), (3, \'jam\');\n');
+    writeFileSync(
+      join(init, 'orders.sql'),
+      "create table orders (id int primary key, item text);\ninsert into orders values (1, 'tea'), (2, 'cake'), (3, 'jam');\n",
+    );
     docker('volume', 'create', liveVolume);
     const name = `rehearsa-test-pginit-${suffix}`;
-    docker('run', '-d', '--name', name, '--network', 'none', '-e', 'POSTGRES_PASSWORD=pw', '-e', 'POSTGRES_DB=shop',
-      '-v', `${liveVolume}:/var/lib/postgresql/data`, '-v', `${init}:/docker-entrypoint-initdb.d:ro`, POSTGRES);
+    docker(
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      'none',
+      '-e',
+      'POSTGRES_PASSWORD=pw',
+      '-e',
+      'POSTGRES_DB=shop',
+      '-v',
+      `${liveVolume}:/var/lib/postgresql/data`,
+      '-v',
+      `${init}:/docker-entrypoint-initdb.d:ro`,
+      POSTGRES,
+    );
     for (let i = 0; i < 120; i++) {
       try {
         docker('exec', name, 'pg_isready', '-h', '127.0.0.1', '-U', 'postgres');
@@ -82,10 +121,21 @@ describe('restoring PostgreSQL data into the sandbox (real engine)', { timeout: 
     docker('stop', name);
     docker('rm', name);
     // The data-directory backup: a tar of the volume as it is at rest.
-    execFileSync('sh', ['-c', `docker run --rm --network none -v ${liveVolume}:/src:ro ${BUSYBOX} tar -C /src -cf - . > ${join(work, 'pgdata.tar')}`]);
+    execFileSync('sh', [
+      '-c',
+      `docker run --rm --network none -v ${liveVolume}:/src:ro ${BUSYBOX} tar -C /src -cf - . > ${join(work, 'pgdata.tar')}`,
+    ]);
     execFileSync('gzip', ['-k', join(work, 'pgdata.tar')]);
     mkdirSync(join(work, 'pgdir'));
-    execFileSync('tar', ['--numeric-owner', '--same-owner', '-p', '-C', join(work, 'pgdir'), '-xf', join(work, 'pgdata.tar')]);
+    execFileSync('tar', [
+      '--numeric-owner',
+      '--same-owner',
+      '-p',
+      '-C',
+      join(work, 'pgdir'),
+      '-xf',
+      join(work, 'pgdata.tar'),
+    ]);
   });
   after(() => {
     docker('volume', 'rm', '-f', liveVolume);
@@ -93,7 +143,9 @@ describe('restoring PostgreSQL data into the sandbox (real engine)', { timeout: 
 
   test('a data-directory archive: the sql probe counts the rows, the restore is measured, the live volume is untouched', async () => {
     const before = volumeDigest(liveVolume);
-    const dir = stackDir({ 'compose.yaml': pgStack(`    pgdata: { from: archive, path: ${join(work, 'pgdata.tar.gz')} }`) });
+    const dir = stackDir({
+      'compose.yaml': pgStack(`    pgdata: { from: archive, path: ${join(work, 'pgdata.tar.gz')} }`),
+    });
     const stack = uniqueStack('pg-archive');
     const result = await rehearse(dir, stack);
     const doc = parse(result.stdout);
@@ -122,17 +174,26 @@ describe('restoring PostgreSQL data into the sandbox (real engine)', { timeout: 
     mkdirSync(initDir, { recursive: true });
     writeFileSync(join(initDir, 'dump.sql'), execFileSync('cat', [join(work, 'dump.sql')]));
     const dir = stackDir({
-      'compose.yaml': pgStack(`    /docker-entrypoint-initdb.d: { from: directory, path: ${initDir} }`, 'select * from orders', ', "./initdb:/docker-entrypoint-initdb.d:ro"'),
+      'compose.yaml': pgStack(
+        `    /docker-entrypoint-initdb.d: { from: directory, path: ${initDir} }`,
+        'select * from orders',
+        ', "./initdb:/docker-entrypoint-initdb.d:ro"',
+      ),
     });
     const stack = uniqueStack('pg-dump');
-    const doc = parse((await rehearse(dir, stack, ['--restore', `pgdata=archive:${join(work, 'empty.tar')}`].slice(0, 0))).stdout);
+    const doc = parse(
+      (await rehearse(dir, stack, ['--restore', `pgdata=archive:${join(work, 'empty.tar')}`].slice(0, 0))).stdout,
+    );
     assert.equal(doc.services[0]?.score, 100, JSON.stringify(doc));
     assert.equal(doc.probes?.[0]?.passed, true);
   });
 
   test('an empty backup scores lower and says the table is missing; a truncated one says the restore failed', async () => {
-    execFileSync('tar', ['-C', join(work, 'init'), '-cf', join(work, 'empty.tar'), '--exclude', '*', '.']);
-    const dir = stackDir({ 'compose.yaml': pgStack(`    pgdata: { from: archive, path: ${join(work, 'empty.tar')} }`) });
+    mkdirSync(join(work, 'empty'), { recursive: true });
+    execFileSync('tar', ['-C', join(work, 'empty'), '-cf', join(work, 'empty.tar'), '.']);
+    const dir = stackDir({
+      'compose.yaml': pgStack(`    pgdata: { from: archive, path: ${join(work, 'empty.tar')} }`),
+    });
     const empty = parse((await rehearse(dir, uniqueStack('pg-empty'))).stdout);
     assert.equal(empty.services[0]?.score, 40);
     assert.equal(empty.services[0]?.reasonClass, 'probe');
@@ -140,7 +201,9 @@ describe('restoring PostgreSQL data into the sandbox (real engine)', { timeout: 
 
     execFileSync('cp', [join(work, 'pgdata.tar'), join(work, 'truncated.tar')]);
     truncateSync(join(work, 'truncated.tar'), 3_000_000);
-    const cut = stackDir({ 'compose.yaml': pgStack(`    pgdata: { from: archive, path: ${join(work, 'truncated.tar')} }`) });
+    const cut = stackDir({
+      'compose.yaml': pgStack(`    pgdata: { from: archive, path: ${join(work, 'truncated.tar')} }`),
+    });
     const truncated = parse((await rehearse(cut, uniqueStack('pg-cut'))).stdout);
     assert.ok((truncated.services[0]?.score ?? 100) <= 40, JSON.stringify(truncated.services));
     assert.ok(truncated.restores?.[0]?.error, 'the restore records its failure');
@@ -153,17 +216,22 @@ describe('restoring PostgreSQL data into the sandbox (real engine)', { timeout: 
     execFileSync('restic', ['init', '-q', '-r', repo], { env });
     execFileSync('restic', ['backup', '-q', '-r', repo, join(work, 'pgdir')], { env });
     const dir = stackDir({
-      'compose.yaml': pgStack(`    pgdata: { from: restic, repository: ${repo}, snapshot: latest, password_env: PG_BACKUP_PW }`),
+      'compose.yaml': pgStack(
+        `    pgdata: { from: restic, repository: ${repo}, snapshot: latest, password_env: PG_BACKUP_PW }`,
+      ),
     });
     const stack = uniqueStack('pg-restic');
     const data = dataDir();
     const set = await runRehearsa(['policy', 'set', stack, '--max-backup-age', '1ms'], { cwd: dir, dataDir: data });
     assert.equal(set.code, 0, set.stderr);
-    const result = await runRehearsa(['stack', 'test', '--stack', stack, '--json', '--settle', '0', '--timeout', '90'], {
-      cwd: dir,
-      dataDir: data,
-      env: { PG_BACKUP_PW: 'secret-pw' },
-    });
+    const result = await runRehearsa(
+      ['stack', 'test', '--stack', stack, '--json', '--settle', '0', '--timeout', '90'],
+      {
+        cwd: dir,
+        dataDir: data,
+        env: { PG_BACKUP_PW: 'secret-pw' },
+      },
+    );
     assert.deepEqual(await leftovers(`rehearsa.stack=${stack}`), []);
     const doc = parse(result.stdout);
     assert.equal(doc.services[0]?.score, 100, result.stdout + result.stderr);
@@ -179,7 +247,9 @@ describe('restoring PostgreSQL data into the sandbox (real engine)', { timeout: 
     execFileSync('borg', ['create', `${borgRepo}::nightly`, join(work, 'pgdir')], { env: borgEnv });
     writeFileSync(join(work, 'borg-pw.txt'), 'borg-pw\n');
     const borgDir = stackDir({
-      'compose.yaml': pgStack(`    pgdata: { from: borg, repository: ${borgRepo}, snapshot: latest, password_file: ${join(work, 'borg-pw.txt')} }`),
+      'compose.yaml': pgStack(
+        `    pgdata: { from: borg, repository: ${borgRepo}, snapshot: latest, password_file: ${join(work, 'borg-pw.txt')} }`,
+      ),
     });
     const borg = parse((await rehearse(borgDir, uniqueStack('pg-borg'))).stdout);
     assert.equal(borg.services[0]?.score, 100, JSON.stringify(borg));
@@ -189,10 +259,22 @@ describe('restoring PostgreSQL data into the sandbox (real engine)', { timeout: 
 
   test('bad input exits 2 before anything is created', async () => {
     const cases: [string, string[], RegExp][] = [
-      [pgStack(`    pgdata: { from: archive, path: ${join(work, 'nope.tar')} }`), [], /archive .*nope\.tar does not exist/],
+      [
+        pgStack(`    pgdata: { from: archive, path: ${join(work, 'nope.tar')} }`),
+        [],
+        /archive .*nope\.tar does not exist/,
+      ],
       [pgStack(`    pgdata: { from: archive, path: ${join(work, 'dump.sql')} }`), [], /dump\.sql is not a tar archive/],
-      [pgStack(`    pgdata: { from: restic, repository: ${join(work, 'restic-repo')}, password_env: WRONG_PW }`), [], /wrong password for restic repository/],
-      [pgStack('').replace('service: db, type: sql', 'service: cache, type: sql'), [], /probes\[0\]\.service: "cache" is not a started service/],
+      [
+        pgStack(`    pgdata: { from: restic, repository: ${join(work, 'restic-repo')}, password_env: WRONG_PW }`),
+        [],
+        /wrong password for restic repository/,
+      ],
+      [
+        pgStack('').replace('service: db, type: sql', 'service: cache, type: sql'),
+        [],
+        /probes\[0\]\.service: "cache" is not a started service/,
+      ],
       [pgStack(''), ['--restore', 'nothing=live'], /--restore nothing=live: "nothing" names no volume or bind target/],
     ];
     for (const [compose, extra, message] of cases) {

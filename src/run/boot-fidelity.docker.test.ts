@@ -39,18 +39,34 @@ async function rehearse(
   const dir = writeTree(files);
   const json = options.json ?? true;
   const result = await runRehearsa(
-    ['stack', 'test', 'compose.yaml', '--stack', stack, '--settle', '0', ...(json ? ['--json'] : []), ...(options.args ?? [])],
+    [
+      'stack',
+      'test',
+      'compose.yaml',
+      '--stack',
+      stack,
+      '--settle',
+      '0',
+      ...(json ? ['--json'] : []),
+      ...(options.args ?? []),
+    ],
     { cwd: dir, dataDir: dataDir(), env: { DOCKER_CONFIG: emptyDockerConfig(), ...options.env } },
   );
   assert.deepEqual(await leftovers(`rehearsa.stack=${stack}`), [], 'nothing labelled with the stack may remain');
   const images = await connectDocker().listImagesByLabel(`rehearsa.stack=${stack}`);
   assert.deepEqual(images, [], 'no image built by the run may remain');
-  const doc = json && result.stdout.startsWith('{') ? (JSON.parse(result.stdout) as RunDoc) : { services: [], summary: { confidence: 0 } };
+  const doc =
+    json && result.stdout.startsWith('{')
+      ? (JSON.parse(result.stdout) as RunDoc)
+      : { services: [], summary: { confidence: 0 } };
   return { ...result, doc, by: Object.fromEntries(doc.services.map((s) => [s.service, s])) };
 }
 
 const compose = (services: string) => ({ 'compose.yaml': `services:\n${services}` });
-const docker = (...args: string[]) => execFileSync('docker', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
+const docker = (...args: string[]) =>
+  execFileSync('docker', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    .toString()
+    .trim();
 const imageId = (ref: string) => {
   try {
     return docker('image', 'inspect', '--format', '{{.Id}}', ref);
@@ -121,14 +137,19 @@ describe('boot fidelity against the real engine', { timeout: 300_000 }, () => {
     const broken = run.by.broken!;
     assert.deepEqual([broken.reasonClass, broken.score], ['build', 0]);
     assert.match(broken.reason!, /^build of broken failed: .*returned a non-zero code: 3/);
-    assert.ok(broken.logTail.some((l) => l.includes('about to fail')), 'the build output is the evidence');
+    assert.ok(
+      broken.logTail.some((l) => l.includes('about to fail')),
+      'the build output is the evidence',
+    );
     assert.match(run.stderr, /app {2}Building/);
   });
 
   test('an image the user already had is neither rebuilt by default nor retagged or removed by --build always', async () => {
     const before = imageId(BUSYBOX);
     const files = {
-      ...compose(`  app: { image: ${BUSYBOX}, build: ./app, command: sleep 300, healthcheck: ${check('["CMD", "true"]')} }\n`),
+      ...compose(
+        `  app: { image: ${BUSYBOX}, build: ./app, command: sleep 300, healthcheck: ${check('["CMD", "true"]')} }\n`,
+      ),
       'app/Dockerfile': `FROM ${BUSYBOX}\nRUN touch /rebuilt\n`,
     };
     const reused = await rehearse(files);
@@ -176,14 +197,19 @@ describe('boot fidelity against the real engine', { timeout: 300_000 }, () => {
       assert.equal(typeof job.timings[key], 'number', key);
     }
     const text = await rehearse(files, { json: false, args: ['--settle', '1'] });
-    assert.match(text.stdout, /✗ job: exited with code 3\n {2}events: created \d+\.\ds · running \d+\.\ds · exited \(code 3\) \d+\.\ds · removed/);
+    assert.match(
+      text.stdout,
+      /✗ job: exited with code 3\n {2}events: created \d+\.\ds · running \d+\.\ds · exited \(code 3\) \d+\.\ds · removed/,
+    );
     assert.match(text.stdout, / {2}log:\n {4}(step one|failing)\n {4}(step one|failing)\n/);
   });
 
   test('unhealthy: failing probes score 40 with their outputs, well before the global deadline', async () => {
     const started = Date.now();
     const run = await rehearse(
-      compose(`  sick: { image: ${BUSYBOX}, command: sleep 300, healthcheck: ${check('["CMD-SHELL", "echo db not ready; exit 1"]')} }\n`),
+      compose(
+        `  sick: { image: ${BUSYBOX}, command: sleep 300, healthcheck: ${check('["CMD-SHELL", "echo db not ready; exit 1"]')} }\n`,
+      ),
       { args: ['--timeout', '60'] },
     );
     const sick = run.by.sick!;
@@ -245,7 +271,12 @@ describe('boot fidelity against the real engine', { timeout: 300_000 }, () => {
     const blocked = (s: string) => [run.by[s]!.state, run.by[s]!.reasonClass, run.by[s]!.reason, run.by[s]!.score];
     assert.deepEqual(blocked('x'), ['not_started', 'dependency', 'not started: dependency broken failed', 0]);
     assert.deepEqual(blocked('y'), ['not_started', 'dependency', 'not started: dependency sick is unhealthy', 0]);
-    assert.deepEqual(blocked('z'), ['not_started', 'dependency', 'not started: dependency migrate exited with code 4', 0]);
+    assert.deepEqual(blocked('z'), [
+      'not_started',
+      'dependency',
+      'not started: dependency migrate exited with code 4',
+      0,
+    ]);
     for (const s of ['x', 'y', 'z']) assert.equal(run.by[s]!.events, undefined, `${s} never got a container`);
   });
 

@@ -168,12 +168,18 @@ test('a dependency restarted by the engine restarts a dependent that asked for i
   assert.ok(!engine.calls.includes('restart other'));
   assert.equal(outcomes.app!.dependencyRestarts, 1);
   assert.equal(outcomes.app!.score, 85);
-  assert.ok(outcomes.app!.events!.some((e) => e.state === 'restart requested' && e.detail === 'dependency db restarted'));
+  assert.ok(
+    outcomes.app!.events!.some((e) => e.state === 'restart requested' && e.detail === 'dependency db restarted'),
+  );
   assert.equal(outcomes.db!.reasonClass, 'crash_loop');
 });
 
 test('an OOM kill is its own reason class', async () => {
-  const { outcomes } = await boot([makeService('app', { image: 'app' })], { app: { oom: { afterMs: 10 } } }, { settleMs: 100 });
+  const { outcomes } = await boot(
+    [makeService('app', { image: 'app' })],
+    { app: { oom: { afterMs: 10 } } },
+    { settleMs: 100 },
+  );
   assert.deepEqual([outcomes.app!.reasonClass, outcomes.app!.oomKilled, outcomes.app!.score], ['oom', true, 0]);
   assert.match(outcomes.app!.reason!, /OOM killer \(exit 137\)/);
 });
@@ -191,9 +197,19 @@ test('every outcome records its state changes and when its container was removed
 });
 
 test('a build: service is built under a run tag, used, and the image removed; a failed build is scored with its log', async () => {
-  const built = makeService('app', { image: undefined, build: { context: '/ctx/app', dockerfile: 'Dockerfile', args: {}, labels: {} } });
-  const broken = makeService('bad', { image: undefined, build: { context: '/ctx/broken', dockerfile: 'Dockerfile', args: {}, labels: {} } });
-  const { engine, outcomes } = await boot([built, broken], { 'rehearsa-demo-r1-app:build': {} }, { localImages: new Set() });
+  const built = makeService('app', {
+    image: undefined,
+    build: { context: '/ctx/app', dockerfile: 'Dockerfile', args: {}, labels: {} },
+  });
+  const broken = makeService('bad', {
+    image: undefined,
+    build: { context: '/ctx/broken', dockerfile: 'Dockerfile', args: {}, labels: {} },
+  });
+  const { engine, outcomes } = await boot(
+    [built, broken],
+    { 'rehearsa-demo-r1-app:build': {} },
+    { localImages: new Set() },
+  );
   assert.ok(engine.calls.includes('build rehearsa-demo-r1-app:build'));
   assert.ok(engine.calls.includes('rmi rehearsa-demo-r1-app:build'));
   assert.equal(outcomes.app!.score, 85);
@@ -203,15 +219,24 @@ test('a build: service is built under a run tag, used, and the image removed; a 
 });
 
 test('--build never refuses a service that has only a build; an image already present is not rebuilt', async () => {
-  const built = makeService('app', { image: undefined, build: { context: '/ctx/app', dockerfile: 'Dockerfile', args: {}, labels: {} } });
+  const built = makeService('app', {
+    image: undefined,
+    build: { context: '/ctx/app', dockerfile: 'Dockerfile', args: {}, labels: {} },
+  });
   const never = await boot([built], {}, { localImages: new Set(), buildMode: 'never' });
   assert.equal(never.outcomes.app!.reasonClass, 'image');
   assert.match(never.outcomes.app!.reason!, /--build never/);
-  const mine = makeService('app', { image: 'mine:1', build: { context: '/ctx/app', dockerfile: 'Dockerfile', args: {}, labels: {} } });
+  const mine = makeService('app', {
+    image: 'mine:1',
+    build: { context: '/ctx/app', dockerfile: 'Dockerfile', args: {}, labels: {} },
+  });
   const present = await boot([mine], { 'mine:1': {} });
   assert.ok(!present.engine.calls.some((c) => c.startsWith('build')));
   assert.ok(!present.engine.calls.some((c) => c.startsWith('rmi')), 'an image the user had is never removed');
   const always = await boot([mine], { 'mine:1': {}, 'rehearsa-demo-r1-app:build': {} }, { buildMode: 'always' });
-  assert.ok(always.engine.calls.includes('build rehearsa-demo-r1-app:build'), 'rebuilt under a run tag, not over mine:1');
+  assert.ok(
+    always.engine.calls.includes('build rehearsa-demo-r1-app:build'),
+    'rebuilt under a run tag, not over mine:1',
+  );
   assert.ok(!always.engine.calls.includes('rmi mine:1'));
 });

@@ -18,6 +18,8 @@ export interface BootDeps {
   signal: AbortSignal;
   now: () => number;
   onPhase: (service: string, phase: string, detail?: string) => void;
+  /** Runs once every service settled, while the containers still run (data probes, mount and network checks). */
+  afterSettle?: () => Promise<void>;
 }
 
 export interface BootOptions {
@@ -70,7 +72,8 @@ export async function bootServices(plan: Plan, deps: BootDeps, options: BootOpti
     const phase = phaseFor(event.action, state.health, event.exitCode);
     if (phase) deps.onPhase(service, phase);
     recordEvent(boot, service, event.action, state, event.timeMs - options.startedAtMs, event.exitCode);
-    if (event.action === 'start' && state.starts > 1) restartDependents(plan, service, boot, deps, event.timeMs - options.startedAtMs);
+    if (event.action === 'start' && state.starts > 1)
+      restartDependents(plan, service, boot, deps, event.timeMs - options.startedAtMs);
   };
 
   const streamAbort = new AbortController();
@@ -86,7 +89,12 @@ export async function bootServices(plan: Plan, deps: BootDeps, options: BootOpti
 
   try {
     await createInfrastructure(plan, engine, scope);
-    const images = prepareImages(plan, options.buildMode ?? 'missing', { engine, scope, signal, onPhase: deps.onPhase });
+    const images = prepareImages(plan, options.buildMode ?? 'missing', {
+      engine,
+      scope,
+      signal,
+      onPhase: deps.onPhase,
+    });
     const booted = new Map<string, Promise<void>>();
 
     const bootOne = async (c: PlannedContainer): Promise<void> => {
@@ -105,7 +113,11 @@ export async function bootServices(plan: Plan, deps: BootDeps, options: BootOpti
         return;
       }
       if (deps.now() >= options.deadlineMs) {
-        failures.set(c.service, { reasonClass: 'timeout', reason: 'deadline reached before it could start', notStarted: true });
+        failures.set(c.service, {
+          reasonClass: 'timeout',
+          reason: 'deadline reached before it could start',
+          notStarted: true,
+        });
         return;
       }
       const failure = await createAndStart(c, image.image, plan, boot, live);
@@ -118,13 +130,18 @@ export async function bootServices(plan: Plan, deps: BootDeps, options: BootOpti
     };
 
     // Every service's task is registered before any runs, so dependents can await their dependencies' tasks.
-    for (const c of plan.containers) booted.set(c.service, Promise.resolve().then(() => bootOne(c)));
+    for (const c of plan.containers)
+      booted.set(
+        c.service,
+        Promise.resolve().then(() => bootOne(c)),
+      );
     await Promise.all(booted.values());
     if (signal.aborted) throw new InterruptedError(INTERRUPTED);
 
     await waitUntilSettled(plan, boot, live, options);
     if (signal.aborted) throw new InterruptedError(INTERRUPTED);
     await Promise.all(boot.inFlight);
+    await deps.afterSettle?.();
     const outcomes = await collectOutcomes(plan, boot, live, options);
     return await removeContainers(outcomes, boot, live, options);
   } catch (error) {
@@ -138,7 +155,11 @@ export async function bootServices(plan: Plan, deps: BootDeps, options: BootOpti
 }
 
 /** A service with a healthcheck is waited on only as long as its healthcheck could still report; others until the deadline. */
-function readyDeadline(c: PlannedContainer, startedMs: number, deadlineMs: number): { atMs: number; budget?: HealthBudget } {
+function readyDeadline(
+  c: PlannedContainer,
+  startedMs: number,
+  deadlineMs: number,
+): { atMs: number; budget?: HealthBudget } {
   if (!hasHealthcheck(c)) return { atMs: deadlineMs };
   const budget = healthBudget(c.healthcheck!);
   return startedMs + budget.ms < deadlineMs ? { atMs: startedMs + budget.ms, budget } : { atMs: deadlineMs };
@@ -160,7 +181,11 @@ function recordEvent(
   boot.events.set(service, list);
 }
 
-function eventEntry(action: string, state: ContainerReadiness, exitCode: number | undefined): Omit<ServiceEvent, 'atMs'> | undefined {
+function eventEntry(
+  action: string,
+  state: ContainerReadiness,
+  exitCode: number | undefined,
+): Omit<ServiceEvent, 'atMs'> | undefined {
   switch (action) {
     case 'create':
       return { state: 'created' };
@@ -289,7 +314,9 @@ async function awaitDependencies(
         );
         if ('timedOut' in outcome) {
           if (own?.budget) {
-            return blocked(`failed: not healthy within its healthcheck budget of ${(own.budget.ms / 1000).toFixed(1)}s`);
+            return blocked(
+              `failed: not healthy within its healthcheck budget of ${(own.budget.ms / 1000).toFixed(1)}s`,
+            );
           }
           return {
             reasonClass: 'timeout',

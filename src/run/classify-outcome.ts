@@ -51,7 +51,11 @@ export function classifyOutcome(
   const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
   if (readiness.oomKilled) {
     const again = restarts > 0 ? `, restarted ${times(restarts)}` : '';
-    return { state: readiness.status === 'exited' ? 'exited' : 'failed', reasonClass: 'oom', reason: `killed by the OOM killer (exit ${code}${again})` };
+    return {
+      state: readiness.status === 'exited' ? 'exited' : 'failed',
+      reasonClass: 'oom',
+      reason: `killed by the OOM killer (exit ${code}${again})`,
+    };
   }
   if (restarts > 0) {
     const last = readiness.exitCode !== undefined ? ` (last exit code ${readiness.exitCode})` : '';
@@ -63,11 +67,16 @@ export function classifyOutcome(
     if (code === 0 && !wouldRestart) return { state: 'completed' };
     // The engine is about to restart it: it was caught between two turns of a crash loop.
     if (code !== 0 && (wouldRestart || policy === 'on-failure') && !exhausted(container.restart, restarts)) {
-      return { state: 'failed', reasonClass: 'crash_loop', reason: `crash loop: exited with code ${code} and restart: ${policy} restarts it` };
+      return {
+        state: 'failed',
+        reasonClass: 'crash_loop',
+        reason: `crash loop: exited with code ${code} and restart: ${policy} restarts it`,
+      };
     }
     // Without a healthcheck "ready" only means "started", so dying later is not worth calling a relapse.
     const wasHealthy = readiness.relapsed && container.healthcheck !== undefined && !container.healthcheck.disabled;
-    if (wasHealthy) return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code} after being healthy` };
+    if (wasHealthy)
+      return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code} after being healthy` };
     return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code}` };
   }
   if (container.oneShot) {

@@ -100,7 +100,8 @@ async function pullOrReuse(
     return imageFailure(`image ${c.image} is built from source and --build never forbids building it`);
   }
   if (c.pullPolicy !== 'always' && (await engine.imageExists(c.image))) return { ok: true, image: c.image };
-  if (c.pullPolicy === 'never') return imageFailure(`image ${c.image} is not present locally and the pull policy is never`);
+  if (c.pullPolicy === 'never')
+    return imageFailure(`image ${c.image} is not present locally and the pull policy is never`);
   onPhase('Pulling', c.image);
   try {
     await engine.pullImage(c.image, (status) => onPhase('Pulling', status), signal);

@@ -54,7 +54,10 @@ export async function sweepDeadRuns(engine: Engine): Promise<SweepReport> {
   }
   // Images last: a dead run's containers may still have been using them.
   for (const image of images.filter((x) => isDead(x.labels))) {
-    await removeLabelledImage(engine, image).then(() => void report.images++, note(`image ${image.tags[0] ?? image.id}`));
+    await removeLabelledImage(engine, image).then(
+      () => void report.images++,
+      note(`image ${image.tags[0] ?? image.id}`),
+    );
   }
   return report;
 }

@@ -65,7 +65,8 @@ export class FakeEngine implements Engine {
   /** Builds succeed unless the context directory's name contains `broken`. */
   async buildImage(spec: ImageBuildSpec): Promise<void> {
     this.calls.push(`build ${spec.tag}`);
-    if (spec.contextDir.includes('broken')) throw new BuildFailure('The command returned a non-zero code: 3', ['step 1/1']);
+    if (spec.contextDir.includes('broken'))
+      throw new BuildFailure('The command returned a non-zero code: 3', ['step 1/1']);
     this.images.set(spec.tag, spec.labels);
     this.localImages.add(spec.tag);
   }
