@@ -2,10 +2,9 @@ import { type Command, Option } from 'commander';
 import { ExitCode, InputError } from '../errors.js';
 import { resolveDataDir } from '../history/history-store.js';
 import { validateStackName } from '../history/stack-name.js';
-import { startServer } from '../serve/server.js';
 import type { CommandDeps } from './command-deps.js';
 import { integerOption } from './options.js';
-import { checkReportTargets, type ReportTargets, writeReports } from './write-reports.js';
+import type { ReportTargets } from './write-reports.js';
 
 /** Resolves once the signal has fired (the CLI's SIGINT/SIGTERM), at once when it already has. */
 function aborted(signal: AbortSignal): Promise<void> {
@@ -25,7 +24,8 @@ export function registerReportCommands(program: Command, deps: CommandDeps): voi
     .option('--html <file>', 'write the self-contained HTML report')
     .option('--junit <file>', 'write the JUnit XML report')
     .option('--json <file>', 'write the run JSON document')
-    .action((stack: string, opts: { run?: string; html?: string; junit?: string; json?: string }) => {
+    .action(async (stack: string, opts: { run?: string; html?: string; junit?: string; json?: string }) => {
+      const { checkReportTargets, writeReports } = await import('./write-reports.js');
       const problem = validateStackName(stack);
       if (problem) throw new InputError(`stack "${stack}": ${problem}`);
       const targets: ReportTargets = {
@@ -63,6 +63,7 @@ export function registerReportCommands(program: Command, deps: CommandDeps): voi
     .action(async (opts: { host: string; port: number }, cmd: Command) => {
       const ctx = deps.context();
       const dataDir = resolveDataDir(ctx.env, cmd.optsWithGlobals().dataDir);
+      const { startServer } = await import('../serve/server.js');
       const server = await startServer({
         host: opts.host,
         port: opts.port,

@@ -4,8 +4,7 @@ import { resolveDataDir } from '../history/history-store.js';
 import { HOST_ACCESS_FLAGS, type HostAccess } from '../plan/refuse-host-access.js';
 import type { CommandDeps } from './command-deps.js';
 import { integerOption } from './options.js';
-import { type ProjectOptions, stackConfig, stackPlan } from './stack-inspect.js';
-import { stackTest } from './stack-test.js';
+import type { ProjectOptions } from './stack-inspect.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -102,6 +101,8 @@ export function registerStackCommands(program: Command, deps: CommandDeps): void
     .option('--report-json <file>', 'also write the run JSON document to FILE')
     .action(async (files: string[], opts, cmd: Command) => {
       const global = cmd.optsWithGlobals();
+      // Implementations load on use, so `--help` and other commands do not pay for the whole pipeline.
+      const { stackTest } = await import('./stack-test.js');
       const code = await stackTest(
         {
           ...projectOptions(files, opts),
@@ -127,6 +128,7 @@ export function registerStackCommands(program: Command, deps: CommandDeps): void
   withProjectOptions(stack.command('config').description('print the resolved project as Docker Compose would see it'))
     .option('--json', 'print JSON instead of YAML')
     .action(async (files: string[], opts) => {
+      const { stackConfig } = await import('./stack-inspect.js');
       await stackConfig({ ...projectOptions(files, opts), json: Boolean(opts.json) }, deps.context());
     });
 
@@ -137,6 +139,7 @@ export function registerStackCommands(program: Command, deps: CommandDeps): void
     .option('--allow-egress', 'plan sandbox networks with a route out')
     .option('--json', 'print JSON')
     .action(async (files: string[], opts) => {
+      const { stackPlan } = await import('./stack-inspect.js');
       await stackPlan(
         {
           ...projectOptions(files, opts),

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { HistoryEntry, PolicyRules, Risk, RunResult, StackStatus } from '../model.js';
 import { RECENT_RUNS, stabilityOf, trendFor } from '../score/summarise-run.js';
 import { canonicalJson } from './canonical-json.js';
@@ -96,7 +97,7 @@ export function openHistory(dataDir: string): HistoryStore {
   let db: Database.Database | undefined;
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    db = new Database(path);
+    db = new (loadSqlite())(path);
     // The busy timeout comes first so that concurrent openers wait on each other during setup too.
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
@@ -301,4 +302,9 @@ function createStore(db: Database.Database): HistoryStore {
     deletePolicy: (stack) => removePolicy.run(stack).changes > 0,
     close: () => db.close(),
   };
+}
+
+/** The native SQLite binding, loaded on first use so commands that never open the history start faster. */
+function loadSqlite(): typeof Database {
+  return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
 }
