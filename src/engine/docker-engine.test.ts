@@ -110,7 +110,14 @@ test('container body: network, mounts, host settings and never any port binding'
   assert.equal(host.PortBindings, undefined);
   assert.equal(host.PublishAllPorts, undefined);
   assert.deepEqual(host.Mounts, [
-    { Type: 'volume', Source: 'p-data', Target: '/data', ReadOnly: false, VolumeOptions: { NoCopy: true } },
+    // A volume the engine would create on the fly (teardown raced the create) carries the run's labels.
+    {
+      Type: 'volume',
+      Source: 'p-data',
+      Target: '/data',
+      ReadOnly: false,
+      VolumeOptions: { Labels: { 'rehearsa.run': 'r1' }, NoCopy: true },
+    },
     { Type: 'bind', Source: '/abs/conf', Target: '/etc/nginx/conf.d', ReadOnly: true },
     { Type: 'tmpfs', Target: '/run', ReadOnly: false, TmpfsOptions: { SizeBytes: 1024, Mode: 0o1777 } },
   ]);
@@ -137,7 +144,13 @@ test('container body: network_mode wins over a network; subpath is refused below
   assert.throws(() => containerBody(withSubpath, '1.41'), EngineError);
   const mounts = (containerBody(withSubpath, '1.45').HostConfig as { Mounts: unknown[] }).Mounts;
   assert.deepEqual(mounts, [
-    { Type: 'volume', Source: 'v', Target: '/x', ReadOnly: false, VolumeOptions: { Subpath: 'sub' } },
+    {
+      Type: 'volume',
+      Source: 'v',
+      Target: '/x',
+      ReadOnly: false,
+      VolumeOptions: { Labels: { 'rehearsa.run': 'r1' }, Subpath: 'sub' },
+    },
   ]);
 });
 

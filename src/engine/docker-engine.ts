@@ -202,7 +202,31 @@ class DockerEngine implements Engine {
   }
 
   async removeNetwork(id: string): Promise<void> {
-    await this.call('DELETE', `/networks/${encodeURIComponent(id)}`, { absentOk: true });
+    const path = `/networks/${encodeURIComponent(id)}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.call('DELETE', path, { absentOk: true });
+        return;
+      } catch (error) {
+        // A container removed a moment ago (or by a racing sweep) can leave its endpoint behind briefly.
+        if (!(error instanceof EngineError) || !/active endpoints/.test(error.message) || attempt >= 5) throw error;
+        await this.disconnectAll(id);
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
+  }
+
+  /** Force-disconnects every endpoint the engine still lists on a network. */
+  private async disconnectAll(id: string): Promise<void> {
+    const network = (await this.call('GET', `/networks/${encodeURIComponent(id)}`, { absentOk: true })) as
+      | { Containers?: Record<string, unknown> }
+      | undefined;
+    for (const container of Object.keys(network?.Containers ?? {})) {
+      await this.call('POST', `/networks/${encodeURIComponent(id)}/disconnect`, {
+        body: { Container: container, Force: true },
+        absentOk: true,
+      }).catch(() => undefined);
+    }
   }
 
   async networkExists(name: string): Promise<boolean> {
@@ -577,7 +601,7 @@ const nsPerMs = 1_000_000;
 export function containerBody(spec: ContainerSpec, apiVersion: string): Record<string, unknown> {
   const joinsNetwork = spec.networkMode === undefined && spec.network !== undefined;
   const hostConfig = {
-    Mounts: spec.mounts.map((m) => mountBody(m, apiVersion)),
+    Mounts: spec.mounts.map((m) => mountBody(m, apiVersion, spec.labels)),
     CapAdd: spec.capAdd,
     CapDrop: spec.capDrop,
     Privileged: spec.privileged,
@@ -648,16 +672,19 @@ function healthcheckBody(hc: Healthcheck, apiVersion: string): Record<string, un
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
 }
 
-function mountBody(m: MountSpec, apiVersion: string): Record<string, unknown> {
+function mountBody(m: MountSpec, apiVersion: string, labels: Record<string, string>): Record<string, unknown> {
   const body: Record<string, unknown> = { Type: m.type, Target: m.target, ReadOnly: m.readOnly };
   if (m.source !== undefined && m.type !== 'tmpfs') body.Source = m.source;
-  if (m.type === 'volume' && (m.nocopy !== undefined || m.subpath !== undefined)) {
+  if (m.type === 'volume') {
     if (m.subpath !== undefined && compareVersions(apiVersion, '1.45') < 0) {
       throw new EngineError(
         `volume subpath for ${m.target} needs Docker API 1.45; this engine speaks ${apiVersion} and would ignore it`,
       );
     }
+    // The engine creates a missing named volume on container create. If teardown removed the scratch volume while
+    // the create was in flight, the volume it re-creates carries the container's labels, so a sweep still finds it.
     body.VolumeOptions = {
+      Labels: labels,
       ...(m.nocopy !== undefined ? { NoCopy: m.nocopy } : {}),
       ...(m.subpath !== undefined ? { Subpath: m.subpath } : {}),
     };
