@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connectDocker } from '../src/engine/docker-engine.js';
-import type { ContainerSpec, Engine } from '../src/engine/engine.js';
+import { bareContainerSpec, type ContainerSpec, type Engine } from '../src/engine/engine.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'dist/rehearsa.mjs');
@@ -256,26 +256,10 @@ function topological(stack: BenchStack): BenchService[] {
 function containerSpec(s: BenchService, name: string, network: string, labels: Record<string, string>): ContainerSpec {
   const cmd = s.kind === 'oneshot' ? ONESHOT_CMD : s.kind === 'healthy' ? HEALTHY_CMD : 'exec sleep 300';
   return {
-    name,
-    image: IMAGE,
-    labels,
-    env: [],
+    ...bareContainerSpec(name, IMAGE, labels),
     cmd: ['sh', '-c', cmd],
     ...(s.kind === 'healthy' ? { healthcheck: { ...HEALTH, disabled: false } } : {}),
-    mounts: [],
     network: { name: network, aliases: [s.name] },
-    exposedPorts: [],
-    capAdd: [],
-    capDrop: [],
-    privileged: false,
-    devices: [],
-    ulimits: {},
-    sysctls: {},
-    extraHosts: [],
-    dns: [],
-    readOnlyRootfs: false,
-    securityOpt: [],
-    restart: { name: 'no' },
   };
 }
 

@@ -42,18 +42,20 @@ for pidfile in /var/run/docker.pid /run/docker.pid; do
   fi
 done
 
-if ! pgrep -x dockerd >/dev/null 2>&1; then
+start_dockerd() {
   echo "engine: starting dockerd (log: $LOG)"
-  nohup dockerd --host "unix://$SOCK" >"$LOG" 2>&1 &
-fi
+  nohup dockerd --host "unix://$SOCK" >>"$LOG" 2>&1 &
+}
 
-for _ in $(seq 1 120); do
+# Wait for an answer; start dockerd whenever none runs (also when one that was shutting down has now exited).
+for _ in $(seq 1 240); do
   if ping_engine; then
     echo "engine: ready"
     exit 0
   fi
+  pgrep -x dockerd >/dev/null 2>&1 || start_dockerd
   sleep 0.5
 done
-echo "engine: dockerd did not answer within 60 s; last lines of $LOG:" >&2
+echo "engine: dockerd did not answer within 120 s; last lines of $LOG:" >&2
 tail -n 20 "$LOG" >&2 || true
 exit 3

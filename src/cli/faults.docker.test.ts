@@ -140,9 +140,13 @@ class PrivateEngine {
 
   async start(): Promise<void> {
     mkdirSync(join(this.dir, 'data'), { recursive: true });
+    // Its own network namespace: a second dockerd in the host's namespace tears down the shared engine's docker0.
     this.daemon = spawn(
-      'dockerd',
+      'unshare',
       [
+        '--net',
+        '--',
+        'dockerd',
         '--host',
         this.host,
         '--data-root',
@@ -211,9 +215,11 @@ class PrivateEngine {
 }
 
 const privateEngineSkip =
-  process.getuid?.() === 0 && spawnSync('dockerd', ['--version']).status === 0
+  process.getuid?.() === 0 &&
+  spawnSync('dockerd', ['--version']).status === 0 &&
+  spawnSync('unshare', ['--net', 'true']).status === 0
     ? false
-    : 'a private engine needs root and dockerd';
+    : 'a private engine needs root, dockerd and unshare';
 
 describe('an engine restarted under a run (private engine)', { timeout: 180_000, skip: privateEngineSkip }, () => {
   const engine = new PrivateEngine();

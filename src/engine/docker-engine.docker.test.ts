@@ -10,7 +10,7 @@ import { before, describe, test } from 'node:test';
 import { EngineError } from '../errors.js';
 import { connectDocker } from './docker-engine.js';
 import { resolveDockerHost } from './docker-host.js';
-import { type ContainerSpec, type Engine, type EngineEvent, PullFailure } from './engine.js';
+import { bareContainerSpec, type ContainerSpec, type Engine, type EngineEvent, PullFailure } from './engine.js';
 import { createHttpClient } from './http-client.js';
 
 const engine = connectDocker();
@@ -53,26 +53,7 @@ async function labelled(body: (scope: Scope) => Promise<void>): Promise<void> {
 }
 
 function spec(scope: Scope, suffix: string, overrides: Partial<ContainerSpec> = {}): ContainerSpec {
-  return {
-    name: scope.name(suffix),
-    image: busybox,
-    labels: scope.labels,
-    env: [],
-    mounts: [],
-    exposedPorts: [],
-    capAdd: [],
-    capDrop: [],
-    privileged: false,
-    devices: [],
-    ulimits: {},
-    sysctls: {},
-    extraHosts: [],
-    dns: [],
-    readOnlyRootfs: false,
-    securityOpt: [],
-    restart: { name: 'no' },
-    ...overrides,
-  };
+  return { ...bareContainerSpec(scope.name(suffix), busybox, scope.labels), ...overrides };
 }
 
 /** Collects events for `label` until `done` says so (or 20 s pass); the stream is opened before this returns. */

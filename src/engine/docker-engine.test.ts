@@ -15,27 +15,9 @@ import {
   exposedPorts,
   extraHost,
 } from './docker-engine.js';
-import type { ContainerSpec, EngineEvent } from './engine.js';
+import { bareContainerSpec, type ContainerSpec, type EngineEvent } from './engine.js';
 
-const base: ContainerSpec = {
-  name: 'p-web',
-  image: 'nginx:1',
-  labels: { 'rehearsa.run': 'r1' },
-  env: ['A=1'],
-  mounts: [],
-  exposedPorts: [],
-  capAdd: [],
-  capDrop: [],
-  privileged: false,
-  devices: [],
-  ulimits: {},
-  sysctls: {},
-  extraHosts: [],
-  dns: [],
-  readOnlyRootfs: false,
-  securityOpt: [],
-  restart: { name: 'no' },
-};
+const base: ContainerSpec = { ...bareContainerSpec('p-web', 'nginx:1', { 'rehearsa.run': 'r1' }), env: ['A=1'] };
 
 test('container body: healthcheck durations in nanoseconds, StartInterval only from API 1.44', () => {
   const healthcheck = {

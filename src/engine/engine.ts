@@ -204,3 +204,26 @@ export interface Engine {
   /** Runs a command in a running container and waits for it, stdout and stderr kept apart. */
   exec(containerId: string, spec: ExecSpec): Promise<ExecResult>;
 }
+
+/** A container spec with nothing but a name, image and labels: no mounts, no network, no extra privileges, no restart. */
+export function bareContainerSpec(name: string, image: string, labels: Record<string, string>): ContainerSpec {
+  return {
+    name,
+    image,
+    labels,
+    env: [],
+    mounts: [],
+    exposedPorts: [],
+    capAdd: [],
+    capDrop: [],
+    privileged: false,
+    devices: [],
+    ulimits: {},
+    sysctls: {},
+    extraHosts: [],
+    dns: [],
+    readOnlyRootfs: false,
+    securityOpt: [],
+    restart: { name: 'no' },
+  };
+}

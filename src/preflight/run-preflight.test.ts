@@ -1,57 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { makeProject as baseProject, makeService as baseService } from '../../test/support/make-project.js';
 import type { ComposeProject, Finding, Service, ServiceMount } from '../model.js';
 import { imagePin } from './image-ref.js';
 import { RULES } from './rules.js';
 import { factsToGather, type HostFacts, runPreflight } from './run-preflight.js';
 
 function makeService(overrides: Partial<Service> & { name: string }): Service {
-  return {
-    image: `${overrides.name}:1.0`,
-    environment: {},
-    labels: {},
-    dependsOn: {},
-    ports: [],
-    expose: [],
-    mounts: [],
-    networks: { default: { aliases: [] } },
-    capAdd: [],
-    capDrop: [],
-    privileged: false,
-    devices: [],
-    ulimits: {},
-    sysctls: {},
-    extraHosts: [],
-    dns: [],
-    readOnly: false,
-    securityOpt: [],
-    replicas: 1,
-    profiles: [],
-    secrets: [],
-    configs: [],
-    extensions: {},
-    ...overrides,
-  };
+  return baseService(overrides.name, { image: `${overrides.name}:1.0`, ...overrides });
 }
 
 function makeProject(services: Service[], overrides: Partial<ComposeProject> = {}): ComposeProject {
-  return {
+  return baseProject(services, {
     name: 'shop',
     workingDir: '/srv/shop',
     files: ['/srv/shop/compose.yml'],
-    envFiles: [],
-    activeProfiles: [],
-    services: Object.fromEntries(services.map((s) => [s.name, s])),
-    disabledServices: [],
     networks: { default: { name: 'shop_default', external: false, internal: false, labels: {} } },
-    volumes: {},
-    secrets: {},
-    configs: {},
-    unsetVariables: [],
-    warnings: [],
-    extensions: {},
     ...overrides,
-  };
+  });
 }
 
 function makeFacts(overrides: Partial<Record<keyof HostFacts, string[]>> = {}): HostFacts {

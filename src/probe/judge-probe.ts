@@ -62,7 +62,8 @@ export function judgeProbe(probe: ProbeSpec, result: ExecResult): ProbeJudgement
   }
 }
 
-function firstLine(text: string): string {
+/** The first non-blank line of a command's output, trimmed (empty when there is none). */
+export function firstLine(text: string): string {
   return (
     text
       .split('\n')

@@ -4,7 +4,7 @@ import { runFilter, SERVICE_LABEL } from '../plan/labels.js';
 import { dialectOfImage } from '../restore-config/check-restore-targets.js';
 import type { ProbeSpec, RestoreConfig } from '../restore-config/restore-config.js';
 import { edgeTargets } from './edge-targets.js';
-import { judgeProbe } from './judge-probe.js';
+import { firstLine, judgeProbe } from './judge-probe.js';
 import { mountFindings } from './mount-findings.js';
 import { probeCommand } from './probe-command.js';
 import { type SandboxHelpers, sandboxHelpers } from './sandbox-helpers.js';
@@ -245,15 +245,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       { once: true },
     );
   });
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .find((l) => l.trim() !== '')
-      ?.trim() ?? ''
-  );
 }
 
 function messageOf(error: unknown): string {

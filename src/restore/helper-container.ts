@@ -1,4 +1,4 @@
-import type { ContainerSpec, Engine, MountSpec } from '../engine/engine.js';
+import { bareContainerSpec, type ContainerSpec, type Engine, type MountSpec } from '../engine/engine.js';
 
 /**
  * The spec of a Rehearsa helper container: the run's labels (so the sweep finds it), nothing the service
@@ -14,26 +14,11 @@ export function helperSpec(opts: {
   network?: string;
 }): ContainerSpec {
   return {
-    name: opts.name,
-    image: opts.image,
-    labels: opts.labels,
-    env: [],
+    ...bareContainerSpec(opts.name, opts.image, opts.labels),
     // Never run for restores; an explicit command keeps images without CMD creatable.
     cmd: opts.cmd ?? ['rehearsa-restore-helper'],
     mounts: opts.mounts ?? [],
     ...(opts.network ? { network: { name: opts.network, aliases: [] } } : { networkMode: 'none' }),
-    exposedPorts: [],
-    capAdd: [],
-    capDrop: [],
-    privileged: false,
-    devices: [],
-    ulimits: {},
-    sysctls: {},
-    extraHosts: [],
-    dns: [],
-    readOnlyRootfs: false,
-    securityOpt: [],
-    restart: { name: 'no' },
   };
 }
 
