@@ -6,9 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/engine-up.sh
 bash scripts/build-images.sh
 set +e
-node dist/rehearsa.mjs --timeout 120 stack test examples/homelab/compose.yaml
+./dist/rehearsa.mjs --timeout 120 stack test examples/homelab/compose.yaml
 code=$?
 set -e
 echo
-node dist/rehearsa.mjs status
+./dist/rehearsa.mjs status
 exit "$code"

@@ -204,6 +204,8 @@ export interface Finding {
   /** Service the finding is about, when it is about one. */
   service?: string;
   message: string;
+  /** Set on findings of the checks made inside the running sandbox (mounts, network edges, probes). */
+  phase?: 'after_boot';
 }
 
 // ─── Plan (sandbox rewrite) ──────────────────────────────────────────────────────────────────
@@ -468,6 +470,8 @@ export interface ProbeRecord {
   reason?: string;
   /** What the probe saw (status line, output, rows), trimmed. */
   evidence?: string;
+  /** Rehearsa could not run the probe (e.g. its helper image is unavailable): reported, never scored. */
+  skipped?: boolean;
 }
 
 /** A container mount as the service sees it. */
@@ -497,6 +501,8 @@ export interface EdgeRecord {
   /** TCP ports tried and whether each answered. */
   ports: { port: number; open: boolean }[];
   reason?: string;
+  /** Rehearsa could not check the edge (e.g. its helper image is unavailable): reported as such, not as a fault. */
+  skipped?: boolean;
 }
 
 /** The isolation a run relaxed on request: egress out of the sandbox networks, and host access opt-ins. */

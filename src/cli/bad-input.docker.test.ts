@@ -34,6 +34,13 @@ const cases: { name: string; files: Record<string, string>; args: string[]; stde
     stderr: ['rehearsa: compose.yaml › services.db.healthcheck.interval: "90" is not a duration (use 1m30s)'],
   },
   {
+    // Node 20 itself reads a --env-file flag anywhere in argv unless the script runs after `node --`.
+    name: 'a missing --env-file',
+    files: { 'compose.yaml': 'services:\n  a: {image: x}\n' },
+    args: ['--env-file', 'nope.env'],
+    stderr: ['rehearsa: nope.env: env file not found'],
+  },
+  {
     name: 'an unknown flag',
     files: {},
     args: ['--bogus', 'x.yml'],

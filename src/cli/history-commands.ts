@@ -29,7 +29,7 @@ export function registerHistoryCommands(program: Command, deps: CommandDeps): vo
 
   const history = program
     .command('history')
-    .description('the runs of a stack, newest first')
+    .description('the runs of a stack, oldest first (the newest --limit runs)')
     .argument('<stack>', 'stack name')
     .option('--limit <n>', 'number of runs', '20')
     .option('--json', 'print JSON')

@@ -32,6 +32,10 @@ export function registerPolicyCommands(program: Command, deps: CommandDeps): voi
       const merged = mergePolicy(history.getPolicy(stack), rules);
       history.setPolicy(stack, merged);
       ctx.out.write(`${renderPolicy(stack, merged, DEFAULT_POLICY)}\n`);
+      // Setting a policy before the first run is normal; a typo in the name looks the same, so say it.
+      if (!history.stackStatuses().some((s) => s.stack === stack)) {
+        ctx.err.write(`note: no run of "${stack}" is recorded yet; the policy applies from its first run\n`);
+      }
     });
 
   policy

@@ -51,6 +51,24 @@ function hostAccessFrom(opts: Record<string, unknown>): HostAccess[] {
     .map(([access]) => access);
 }
 
+/** Adds the data options `stack test` and `stack plan` share: restores and bind handling. */
+function withDataOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--restore <name=source>',
+      'restore a volume or bind target from live, PATH, archive:, dir:, restic:, borg: (repeatable)',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--binds <mode>', 'host bind mounts: copy into scratch volumes, readonly, or empty').choices([
+        'copy',
+        'readonly',
+        'empty',
+      ]),
+    );
+}
+
 const pullOption = () =>
   new Option('--pull <policy>', 'when to pull images').choices(['always', 'missing', 'never']).default('missing');
 
@@ -80,20 +98,7 @@ export function registerStackCommands(program: Command, deps: CommandDeps): void
         .default('missing'),
     )
     .option('--allow-egress', 'let sandbox networks reach outside the host (default: internal networks)');
-  withHostAccessOptions(test)
-    .option(
-      '--restore <name=source>',
-      'restore a volume or bind target from live, PATH, archive:, dir:, restic:, borg: (repeatable)',
-      collect,
-      [],
-    )
-    .addOption(
-      new Option('--binds <mode>', 'host bind mounts: copy into scratch volumes, readonly, or empty').choices([
-        'copy',
-        'readonly',
-        'empty',
-      ]),
-    )
+  withDataOptions(withHostAccessOptions(test))
     .option('--wait-lock', 'wait for a rehearsal of the same stack already running (default: refuse with exit code 4)')
     .option('--json', 'print one versioned JSON document on stdout instead of the report')
     .option('--report-junit <file>', 'also write a JUnit XML report to FILE')
@@ -132,8 +137,10 @@ export function registerStackCommands(program: Command, deps: CommandDeps): void
       await stackConfig({ ...projectOptions(files, opts), json: Boolean(opts.json) }, deps.context());
     });
 
-  withProjectOptions(
-    stack.command('plan').description('print the sandbox plan and preflight findings; creates nothing'),
+  withDataOptions(
+    withProjectOptions(
+      stack.command('plan').description('print the sandbox plan and preflight findings; creates nothing'),
+    ),
   )
     .addOption(pullOption())
     .option('--allow-egress', 'plan sandbox networks with a route out')
@@ -146,6 +153,8 @@ export function registerStackCommands(program: Command, deps: CommandDeps): void
           json: Boolean(opts.json),
           pull: opts.pull,
           allowEgress: Boolean(opts.allowEgress),
+          restore: opts.restore,
+          ...(opts.binds ? { binds: opts.binds } : {}),
         },
         deps.context(),
         deps.signal,

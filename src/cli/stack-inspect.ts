@@ -12,7 +12,9 @@ import { readSecretInputs } from '../redact/read-secret-inputs.js';
 import { redactPlan } from '../redact/redact.js';
 import { renderConfig } from '../render/render-config.js';
 import { renderPlan } from '../render/render-plan.js';
+import type { BindMode } from '../restore-config/restore-config.js';
 import type { CommandContext } from './context.js';
+import { bindPlanOptions, prepareDataChecks } from './data-checks.js';
 import { gatherHostFacts } from './host-facts.js';
 
 /** Options every stack command shares: which files, env files, profiles and stack name. */
@@ -53,7 +55,13 @@ export async function stackConfig(options: ProjectOptions & { json: boolean }, c
 
 /** `rehearsa stack plan`: prints the sandbox plan and preflight findings; makes only read-only engine calls. */
 export async function stackPlan(
-  options: ProjectOptions & { json: boolean; pull: PullPolicy; allowEgress: boolean },
+  options: ProjectOptions & {
+    json: boolean;
+    pull: PullPolicy;
+    allowEgress: boolean;
+    restore?: string[];
+    binds?: BindMode;
+  },
   ctx: CommandContext,
   signal: AbortSignal,
 ): Promise<void> {
@@ -61,6 +69,8 @@ export async function stackPlan(
   const engine = await reachableEngine(ctx, signal);
   if (!engine) ctx.err.write('note: no Docker engine answered; networks, volumes and images were not checked\n');
   const facts = await gatherHostFacts(project, engine);
+  // The same data declaration a run would use, so the plan shows binds and restores as `stack test` does them.
+  const data = engine ? await prepareDataChecks(project, options, ctx, engine) : undefined;
   const findings = runPreflight(project, facts);
   // The plan carries each container's environment; a plan is shown, so secrets are masked as in a run report.
   const secrets = collectSecrets(project, readSecretInputs(project, ctx.env));
@@ -72,11 +82,14 @@ export async function stackPlan(
       pull: options.pull,
       existingPaths: facts.existingPaths,
       allowEgress: options.allowEgress,
+      ...(data ? { binds: await bindPlanOptions(data, facts.existingPaths) } : {}),
     }),
     secrets,
   );
   ctx.out.write(
-    options.json ? `${JSON.stringify({ plan, findings }, null, 2)}\n` : renderPlan(plan, findings, ctx.palette),
+    options.json
+      ? `${JSON.stringify({ plan, findings, restores: data?.config.restores ?? [] }, null, 2)}\n`
+      : renderPlan(plan, findings, ctx.palette, data?.config.restores ?? []),
   );
 }
 

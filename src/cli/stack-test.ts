@@ -182,7 +182,6 @@ async function rehearse(
     );
     return { outcomes, dataResults: { ...restored, verification } };
   } finally {
-    for (const c of plan.containers) progress.update(c.service, 'Removing');
     const problems = await scope.close();
     progress.done();
     for (const p of problems) ctx.err.write(`cleanup: ${p}\n`);
@@ -215,7 +214,7 @@ function judge(
     finishedAt: new Date(time.finishedAtMs).toISOString(),
     files: project.files,
     interrupted: false,
-    findings: [...findings, ...data.findings],
+    findings: [...findings, ...data.findings.map((f) => ({ ...f, phase: 'after_boot' as const }))],
     services: [...services].sort((a, b) => a.service.localeCompare(b.service)),
     summary,
     verdict,

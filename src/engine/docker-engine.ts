@@ -31,7 +31,7 @@ import {
   readNdjson,
 } from './http-client.js';
 import { pullQuery, splitImageRef } from './image-ref.js';
-import { demuxLogFrames, logBodyToLines } from './log-frames.js';
+import { demuxLogFrames, inTimeOrder, logBodyToLines } from './log-frames.js';
 import { registryAuthHeader, registryConfigHeader } from './registry-auth.js';
 
 /** The newest API version this adapter speaks; older engines are addressed at their own version. */
@@ -289,10 +289,11 @@ class DockerEngine implements Engine {
   }
 
   async logs(id: string, tail: number): Promise<string[]> {
-    const query = { stdout: 1, stderr: 1, tail: Math.max(0, Math.floor(tail)) };
+    // Timestamps let the lines be put back in time order: the engine may store a burst of stdout before stderr.
+    const query = { stdout: 1, stderr: 1, timestamps: 1, tail: Math.max(0, Math.floor(tail)) };
     const res = await this.request({ method: 'GET', path: `/containers/${encodeURIComponent(id)}/logs`, query });
     this.check(res);
-    return logBodyToLines(res.body);
+    return inTimeOrder(logBodyToLines(res.body));
   }
 
   async *events(label: string, signal: AbortSignal, sinceMs?: number): AsyncIterable<EngineEvent> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { demuxLogFrames, logBodyToLines } from './log-frames.js';
+import { demuxLogFrames, inTimeOrder, logBodyToLines } from './log-frames.js';
 
 function frame(stream: number, text: string): Buffer {
   const payload = Buffer.from(text);
@@ -68,4 +68,17 @@ test('multi-byte characters survive frame boundaries', () => {
     })(),
   ]);
   assert.deepEqual(logBodyToLines(body), ['café']);
+});
+
+test('log lines are put back in time order and lose their timestamps', () => {
+  assert.deepEqual(
+    inTimeOrder([
+      '2026-12-03T19:38:47.1Z step1',
+      '2026-12-03T19:38:47.3Z step3',
+      '2026-12-03T19:38:47.25Z warn A',
+      '2026-12-03T19:38:47.300000001Z ERROR final',
+      'continued line',
+    ]),
+    ['step1', 'warn A', 'step3', 'ERROR final', 'continued line'],
+  );
 });

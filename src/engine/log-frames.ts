@@ -38,3 +38,19 @@ export function logBodyToLines(body: Buffer): string[] {
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
+
+/**
+ * Sorts log lines carrying the engine's RFC 3339 timestamp prefix by that time (stable for equal times) and
+ * strips the prefix; a line without one keeps the time of the line before it.
+ */
+export function inTimeOrder(lines: string[]): string[] {
+  let last = '';
+  const stamped = lines.map((line, index) => {
+    const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z /.exec(line);
+    // RFC 3339 "nano" trims trailing zeros, so the fraction is padded before comparing as text.
+    if (match) last = `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}`;
+    return { key: last, index, text: match ? line.slice(match[0].length) : line };
+  });
+  stamped.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+  return stamped.map((s) => s.text);
+}

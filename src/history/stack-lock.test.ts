@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { InterruptedError } from '../errors.js';
 import { currentOwner } from '../run/owner.js';
-import { acquireStackLock, StackBusyError } from './stack-lock.js';
+import { acquireStackLock, clearStaleLocks, StackBusyError } from './stack-lock.js';
 
 const lockDir = () => mkdtempSync(join(tmpdir(), 'rehearsa-lock-'));
 const never = new AbortController().signal;
@@ -82,6 +82,15 @@ describe('stack lock', () => {
       lock.release();
     }
     assert.deepEqual(readdirSync(dir), []);
+  });
+
+  test('cleanup clears the locks of dead holders and keeps live ones', async () => {
+    const dir = lockDir();
+    writeFileSync(join(dir, 'dead.lock'), staleRecord());
+    const live = await acquireStackLock(dir, 'live', { owner: currentOwner(), waitMs: 0, signal: never });
+    assert.deepEqual(await clearStaleLocks(dir, currentOwner(), never), ['dead']);
+    assert.deepEqual(readdirSync(dir), ['live.lock']);
+    live.release();
   });
 
   test('processes racing for the same stale lock (even behind a dead claim) never both win', async () => {

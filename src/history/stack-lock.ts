@@ -7,7 +7,7 @@
 // lock taken over in the meantime (different content) is never touched. A claim left by a process that died
 // mid-takeover is itself stale and is taken over the same way.
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -85,6 +85,33 @@ export async function acquireStackLock(dir: string, stack: string, options: Lock
     }
     await sleep(options.pollMs ?? 250, undefined, { signal: options.signal }).catch(() => undefined);
   }
+}
+
+/**
+ * Deletes the lock files whose holder is dead, through the same takeover a run would make (so a run starting
+ * meanwhile is never disturbed); resolves to the stacks whose lock was cleared.
+ */
+export async function clearStaleLocks(dir: string, owner: string, signal: AbortSignal): Promise<string[]> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.lock'));
+  } catch {
+    return [];
+  }
+  const cleared: string[] = [];
+  for (const name of names.sort()) {
+    const raw = readRaw(join(dir, name));
+    const holder = raw === undefined ? undefined : parseRecord(raw);
+    if (!holder || isOwnerAlive(holder.owner)) continue;
+    const stack = name.slice(0, -'.lock'.length);
+    try {
+      (await acquireStackLock(dir, stack, { owner, waitMs: 0, signal })).release();
+      cleared.push(stack);
+    } catch {
+      // A live run took it between the two looks: it is not stale any more.
+    }
+  }
+  return cleared;
 }
 
 /** `<host>/<pid>/…` as a phrase a user can act on. */

@@ -172,7 +172,13 @@ export const RULES: PreflightRule[] = [
               service.name,
             ),
           ]
-        : [draft('info', `image ${service.image} is not present locally: the rehearsal will pull it`, service.name)];
+        : [
+            draft(
+              'info',
+              `image ${service.image} is not present locally: a fresh host must pull it (so will the rehearsal, unless --pull never)`,
+              service.name,
+            ),
+          ];
     }),
   ),
   rule('external-network', (project, facts) =>

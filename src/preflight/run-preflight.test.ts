@@ -183,7 +183,8 @@ describe('rules', () => {
         rule: 'image-absent',
         severity: 'info',
         service: 'db',
-        message: 'image postgres:16 is not present locally: the rehearsal will pull it',
+        message:
+          'image postgres:16 is not present locally: a fresh host must pull it (so will the rehearsal, unless --pull never)',
       },
       {
         rule: 'image-absent',

@@ -7,7 +7,8 @@ export const VERIFICATION_SCORE_CAP = 40;
  * Scores restore and probe failures into the services they concern: a service mounting a volume whose
  * restore failed, or owning a failed probe, is capped at 40 (it booted, but not with its data or not
  * serving it: as bad as unhealthy) with reason class `restore` or `probe`. A service already scored
- * lower keeps its own reason; the first failure by volume then probe order names the reason.
+ * lower keeps its own reason; the first failure by volume then probe order names the reason. A probe Rehearsa
+ * could not run (skipped) is reported, never scored.
  */
 export function applyVerification(
   outcomes: ServiceOutcome[],
@@ -18,7 +19,7 @@ export function applyVerification(
   return outcomes.map((o) => {
     const container = plan.containers.find((c) => c.service === o.service);
     const failedRestore = restores.find((r) => r.error && container?.mounts.some((m) => m.source === r.volume));
-    const failedProbe = probes.find((p) => p.service === o.service && !p.passed);
+    const failedProbe = probes.find((p) => p.service === o.service && !p.passed && !p.skipped);
     const cause = failedRestore
       ? {
           reasonClass: 'restore' as const,

@@ -46,7 +46,7 @@ export async function verifySandbox(plan: Plan, config: RestoreConfig, deps: Ver
       probes,
       mounts: flatMounts,
       edges,
-      findings: [...mountFindings(flatMounts), ...edgeFindings(edges)],
+      findings: [...mountFindings(flatMounts), ...edgeFindings(edges), ...probeFindings(probes)],
     };
   } finally {
     await helpers.removeAll();
@@ -93,7 +93,8 @@ async function runProbe(
   try {
     where = command.where === 'service' ? serviceId! : await helpers.on(networksOf(container, plan));
   } catch (error) {
-    return record(false, 0, messageOf(error));
+    // The helper is Rehearsa's tool, not part of the stack: its absence says nothing about the service.
+    return { ...record(false, 0, `not run: ${messageOf(error)}`), skipped: true };
   }
   let last = { passed: false, reason: 'not run', evidence: '' } as ReturnType<typeof judgeProbe>;
   for (let attempt = 1; attempt <= probe.retries + 1; attempt++) {
@@ -161,7 +162,9 @@ async function checkEdges(
       exposed.set(service, (await engine.inspectContainer(id).catch(() => undefined))?.exposedPorts ?? []);
     }),
   );
-  const targets = edgeTargets(plan, exposed);
+  // A one-shot that did its job and exited is not expected to answer; nothing to check on that edge.
+  const completed = (to: string) => plan.containers.find((c) => c.service === to)?.oneShot && !running.has(to);
+  const targets = edgeTargets(plan, exposed).filter((t) => !completed(t.to));
   const records = await Promise.all(
     targets.map(async (t): Promise<EdgeRecord> => {
       const base = { from: t.from, to: t.to, name: t.name, origin: t.origin };
@@ -170,7 +173,7 @@ async function checkEdges(
       try {
         helper = await helpers.on(t.networks);
       } catch (error) {
-        return { ...base, resolved: false, ports: [], reason: messageOf(error) };
+        return { ...base, resolved: false, ports: [], reason: `not checked: ${messageOf(error)}`, skipped: true };
       }
       const lookup = await engine.exec(helper, { cmd: ['nslookup', t.name], timeoutMs: CHECK_TIMEOUT_MS });
       if (lookup.exitCode !== 0) {
@@ -207,13 +210,31 @@ async function checkEdges(
 }
 
 function edgeFindings(edges: EdgeRecord[]): Finding[] {
-  return edges
-    .filter((e) => e.reason)
-    .map((e) => ({
-      rule: 'network_edge',
+  const skipped = edges.find((e) => e.skipped);
+  return [
+    ...edges
+      .filter((e) => e.reason && !e.skipped)
+      .map((e) => ({
+        rule: 'network_edge',
+        severity: 'warning' as const,
+        service: e.from,
+        message: `${e.from} → ${e.to} (${e.name}): ${e.reason}`,
+      })),
+    // One line for all edges Rehearsa could not check, rather than one per edge blaming the stack.
+    ...(skipped
+      ? [{ rule: 'network_checks_skipped', severity: 'info' as const, message: `network edges ${skipped.reason}` }]
+      : []),
+  ];
+}
+
+function probeFindings(probes: ProbeRecord[]): Finding[] {
+  return probes
+    .filter((p) => p.skipped)
+    .map((p) => ({
+      rule: 'probe_skipped',
       severity: 'warning' as const,
-      service: e.from,
-      message: `${e.from} → ${e.to} (${e.name}): ${e.reason}`,
+      service: p.service,
+      message: `${p.type} probe ${p.target} ${p.reason}`,
     }));
 }
 

@@ -83,3 +83,15 @@ test('details are reduced to one safe line', () => {
   progress.update('db', 'Failed', 'Error response\nfrom daemon\x1b[31m');
   assert.deepEqual(chunks, ['db  Failed  Error response from daemon\n']);
 });
+
+test('TTY: an exit with its code is a failure, a removed container is settled, not spinning', () => {
+  const { chunks, out } = fakeOut(true);
+  const progress = createProgress(out, plain);
+  progress.update('app', 'Exited (3)');
+  progress.update('db', 'Removed');
+  progress.done();
+  const last = chunks.join('').split('[+] Running').at(-1)!;
+  assert.match(last, / 2\/2/);
+  assert.match(last, /✗ app {2}Exited \(3\)/);
+  assert.match(last, /· db {3}Removed/);
+});

@@ -19,7 +19,17 @@ const FRAME_MS = 100;
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 /** Phases after which the service has settled, for better or worse: they count towards `n/m`. */
 const SUCCEEDED = new Set(['Healthy', 'Running', 'Completed']);
-const FAILED = new Set(['Unhealthy', 'Exited', 'Failed', 'Blocked']);
+const FAILED = new Set(['Unhealthy', 'Exited', 'Failed', 'Blocked', 'OOM-killed']);
+/** Teardown: the outcome is in the report that follows; the block only says the container is gone. */
+const GONE = new Set(['Removed']);
+
+/** Phases are judged by their first word, so `Exited (3)` is an exit like `Exited`. */
+function phaseKind(phase: string): 'ok' | 'fail' | 'gone' | 'busy' {
+  const word = phase.split(' ')[0] ?? phase;
+  if (SUCCEEDED.has(word)) return 'ok';
+  if (FAILED.has(word)) return 'fail';
+  return GONE.has(word) ? 'gone' : 'busy';
+}
 const CURSOR_UP = (n: number) => `\x1b[${n}A`;
 const CLEAR_LINE = '\x1b[2K';
 
@@ -51,8 +61,9 @@ export function createProgress(out: ProgressOutput, palette: Palette): Progress 
 }
 
 function colorPhase(phase: string, palette: Palette): string {
-  if (SUCCEEDED.has(phase)) return palette.green(phase);
-  return FAILED.has(phase) ? palette.red(phase) : phase;
+  const kind = phaseKind(phase);
+  if (kind === 'ok') return palette.green(phase);
+  return kind === 'fail' ? palette.red(phase) : kind === 'gone' ? palette.dim(phase) : phase;
 }
 
 function plainProgress(out: ProgressOutput, palette: Palette): Progress {
@@ -81,17 +92,16 @@ function liveProgress(out: ProgressOutput, palette: Palette): Progress {
   let timer: ReturnType<typeof setInterval> | undefined;
 
   function icon(phase: string): string {
-    if (SUCCEEDED.has(phase)) return palette.green('✔');
-    if (FAILED.has(phase)) return palette.red('✗');
+    const kind = phaseKind(phase);
+    if (kind === 'ok') return palette.green('✔');
+    if (kind === 'fail') return palette.red('✗');
+    if (kind === 'gone') return palette.dim('·');
     return palette.cyan(SPINNER[frame % SPINNER.length]!);
   }
 
   function render(): string {
     const services = [...lines.keys()].sort();
-    const settled = services.filter((s) => {
-      const phase = lines.get(s)!.phase;
-      return SUCCEEDED.has(phase) || FAILED.has(phase);
-    }).length;
+    const settled = services.filter((s) => phaseKind(lines.get(s)!.phase) !== 'busy').length;
     const nameWidth = Math.max(...services.map((s) => width(s)));
     const phaseWidth = Math.max(...services.map((s) => width(lines.get(s)!.phase)));
     // A wrapped line would break the cursor-up arithmetic, so details are cut to the terminal width.

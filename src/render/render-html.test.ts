@@ -96,13 +96,13 @@ test('without edges no arrows are drawn; a run missing from the history is added
   assert.equal((alone.match(/class="point /g) ?? []).length, 2);
 });
 
-test('sections without data leave no trace; preflight says when it found nothing', () => {
+test('sections without data leave no trace; findings say when there are none', () => {
   const bare = renderHtml({
     result: makeRun({ services: [makeOutcome({ service: 'db', state: 'not_started', score: 0, timings: {} })] }),
     history: [],
   });
   assert.doesNotMatch(bare, /id="timeline"/, 'no timings, no timeline');
-  assert.match(bare, /No preflight findings/);
+  assert.match(bare, /No findings\./);
 });
 
 test('the same input renders the same bytes', () => {

@@ -184,18 +184,19 @@ ${figure}
 }
 
 function findingRow(f: Finding): string {
-  return `<tr><td class="nowrap ${f.severity === 'critical' ? 'fail' : f.severity === 'warning' ? 'MODERATE' : 'muted'}">${f.severity}</td><td>${e(f.rule)}</td><td>${e(f.service ?? '-')}</td><td>${e(f.message)}</td></tr>`;
+  const when = f.phase === 'after_boot' ? 'inside the sandbox' : 'preflight';
+  return `<tr><td class="nowrap ${f.severity === 'critical' ? 'fail' : f.severity === 'warning' ? 'MODERATE' : 'muted'}">${f.severity}</td><td>${when}</td><td>${e(f.rule)}</td><td>${e(f.service ?? '-')}</td><td>${e(f.message)}</td></tr>`;
 }
 
 function findingsSection({ result }: HtmlReportInput): string {
   if (result.findings.length === 0) {
-    return '<section id="findings"><h2>Preflight</h2><p class="muted">No preflight findings.</p></section>';
+    return '<section id="findings"><h2>Findings</h2><p class="muted">No findings.</p></section>';
   }
   const rows = [...result.findings].sort(compareFindings).map(findingRow);
   return `<section id="findings">
-<h2>Preflight findings</h2>
+<h2>Findings</h2>
 <div class="table-wrap"><table>
-<thead><tr><th>Severity</th><th>Rule</th><th>Service</th><th>Message</th></tr></thead>
+<thead><tr><th>Severity</th><th>Found</th><th>Rule</th><th>Service</th><th>Message</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>

@@ -1,10 +1,11 @@
-import type { Finding, Plan } from '../model.js';
+import type { Finding, Plan, PlannedVolume } from '../model.js';
+import type { RestoreSpec } from '../restore-config/restore-config.js';
 import type { Palette } from './colors.js';
 import { renderFindings } from './render-findings.js';
 import { renderTable } from './table.js';
 
 /** The sandbox plan as text: waves, containers with their images and mounts, networks, volumes, rewrites, findings. */
-export function renderPlan(plan: Plan, findings: Finding[], palette: Palette): string {
+export function renderPlan(plan: Plan, findings: Finding[], palette: Palette, restores: RestoreSpec[] = []): string {
   const lines: string[] = [`sandbox ${plan.sandbox} (stack ${plan.stack}); nothing has been created`, ''];
   lines.push(palette.bold('boot order'));
   for (const wave of plan.waves) lines.push(`  wave ${wave.index + 1}: ${wave.services.join(', ')}`);
@@ -23,10 +24,11 @@ export function renderPlan(plan: Plan, findings: Finding[], palette: Palette): s
   ]);
   lines.push(indent(renderTable(['SERVICE', 'CONTAINER', 'IMAGE', 'PULL', 'WAITS FOR'], rows)));
   lines.push('', palette.bold('networks'));
+  if (plan.networks.length === 0) lines.push('  none');
   for (const n of plan.networks) lines.push(`  ${n.key} → ${n.name}${n.internal ? ' (internal, no route out)' : ''}`);
   lines.push('', palette.bold('volumes'));
   if (plan.volumes.length === 0) lines.push('  none');
-  for (const v of plan.volumes) lines.push(`  ${v.key} → ${v.name} (${v.seed} scratch volume)`);
+  for (const v of plan.volumes) lines.push(`  ${v.key} → ${v.name} (${volumeSeed(v, restores)})`);
   const binds = plan.containers.flatMap((c) =>
     c.mounts.filter((m) => m.type === 'bind').map((m) => `  ${c.service}: ${m.source} → ${m.target} (read-only)`),
   );
@@ -42,4 +44,16 @@ function indent(text: string): string {
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');
+}
+
+/** Where a scratch volume's data will come from, in words. */
+function volumeSeed(volume: PlannedVolume, restores: RestoreSpec[]): string {
+  const restore = restores.find((r) => r.name === volume.key || r.name === volume.bind?.target);
+  if (restore) {
+    const from = restore.path ?? restore.repository ?? '';
+    return `restored from ${restore.from}${from ? ` ${from}` : ''}${restore.snapshot && restore.from !== 'archive' && restore.from !== 'directory' && restore.from !== 'live' ? ` (${restore.snapshot})` : ''}`;
+  }
+  if (volume.seed === 'bind' && volume.bind) return `copy of ${volume.bind.source}, read-only access to the host`;
+  if (volume.bind) return `empty, stands in for ${volume.bind.source}`;
+  return 'empty scratch volume';
 }

@@ -1,6 +1,7 @@
 import type { RunResult, ServiceOutcome } from '../model.js';
 import type { Palette } from './colors.js';
 import { colorByRisk, compareText, describePolicy, formatSeconds, formatTrend, sanitizeLine } from './format.js';
+import { renderFindings } from './render-findings.js';
 import { readyIn, stateLabel } from './service-labels.js';
 import { renderTable } from './table.js';
 
@@ -82,6 +83,13 @@ export function renderRun(result: RunResult, palette: Palette): string {
   const summary = [summaryLine(result, palette)];
   if (result.interrupted) summary.unshift(palette.yellow('interrupted: the run was stopped before it finished'));
   sections.push(summary);
+  const data = dataLines(result, palette);
+  if (data.length > 0) sections.push(data);
+  const afterBoot = renderFindings(
+    result.findings.filter((f) => f.phase === 'after_boot'),
+    palette,
+  ).trimEnd();
+  if (afterBoot) sections.push([palette.bold('checks inside the sandbox'), afterBoot]);
   for (const outcome of services) {
     if (outcome.score < 100) sections.push(problemBlock(outcome, palette));
   }
@@ -98,4 +106,40 @@ function collapseRepeats(lines: string[]): { text: string; count: number }[] {
     else groups.push({ text, count: 1 });
   }
   return groups;
+}
+
+/** What the run restored and what its probes found: the "with its data" half of the answer. */
+function dataLines(result: RunResult, palette: Palette): string[] {
+  const lines: string[] = [];
+  for (const r of result.restores ?? []) {
+    const what = `${r.name} from ${r.source}${r.snapshot ? ` (${r.snapshot})` : ''}`;
+    lines.push(
+      r.error
+        ? `${palette.red('✗')} restore ${what}: ${sanitizeLine(r.error)}`
+        : `${palette.green('✓')} restored ${what}: ${formatBytes(r.bytes)} in ${formatSeconds(r.ms)}`,
+    );
+  }
+  for (const p of result.probes ?? []) {
+    const mark = p.skipped ? palette.yellow('!') : p.passed ? palette.green('✓') : palette.red('✗');
+    const detail = p.passed ? firstEvidenceLine(p.evidence) : (p.reason ?? 'failed');
+    lines.push(
+      `${mark} probe ${p.service} ${p.type} ${sanitizeLine(p.target)}${detail ? `: ${sanitizeLine(detail)}` : ''}`,
+    );
+  }
+  return lines;
+}
+
+function firstEvidenceLine(evidence: string | undefined): string {
+  return evidence?.split('\n').find((l) => l.trim() !== '') ?? '';
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -68,9 +68,11 @@ export async function bootServices(plan: Plan, deps: BootDeps, options: BootOpti
     inFlight: new Set(),
   };
   const { tracker, failures } = boot;
+  // Once teardown starts, the kills it causes are not news: they must not read as services crashing.
+  let tearingDown = false;
   tracker.onEvent = (service, event, state) => {
     const phase = phaseFor(event.action, state.health, event.exitCode);
-    if (phase) deps.onPhase(service, phase);
+    if (phase && !tearingDown) deps.onPhase(service, phase);
     recordEvent(boot, service, event.action, state, event.timeMs - options.startedAtMs, event.exitCode);
     if (event.action === 'start' && state.starts > 1)
       restartDependents(plan, service, boot, deps, event.timeMs - options.startedAtMs);
@@ -143,6 +145,7 @@ export async function bootServices(plan: Plan, deps: BootDeps, options: BootOpti
     await Promise.all(boot.inFlight);
     await deps.afterSettle?.();
     const outcomes = await collectOutcomes(plan, boot, live, options);
+    tearingDown = true;
     return await removeContainers(outcomes, boot, live, options);
   } catch (error) {
     if (signal.aborted) throw new InterruptedError(INTERRUPTED, { cause: error });
@@ -234,8 +237,10 @@ async function removeContainers(
     outcomes.map(async (o) => {
       const id = boot.containerIds.get(o.service);
       if (!id) return o;
+      deps.onPhase(o.service, 'Removing');
       try {
         await deps.scope.removeContainerNow(id);
+        deps.onPhase(o.service, 'Removed');
       } catch {
         // Left registered in the scope, whose teardown retries it and reports what still fails.
         return o;

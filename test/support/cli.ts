@@ -26,7 +26,8 @@ export function startRehearsa(
   result: Promise<CliResult>;
   stderrSoFar: () => string;
 } {
-  const child = spawn(process.execPath, [BIN, '--data-dir', options.dataDir, ...args], {
+  // Run through its shebang, exactly as a user's shell does.
+  const child = spawn(BIN, ['--data-dir', options.dataDir, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
