@@ -41,6 +41,27 @@ const cases: { name: string; files: Record<string, string>; args: string[]; stde
     stderr: ['rehearsa: nope.env: env file not found'],
   },
   {
+    name: 'an env-file value quoted by a validation message is masked',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation, not a JavaScript template
+    files: { '.env': 'PW=Hunter2Secret\n', 'compose.yaml': 'services:\n  app: {image: x, cpus: "${PW}"}\n' },
+    args: [],
+    stderr: ['rehearsa: compose.yaml › services.app.cpus: "••••••" is not a number'],
+  },
+  {
+    name: 'an image reference the engine would refuse',
+    files: { 'compose.yaml': 'services:\n  web: {image: "UPPER/Case:bad tag"}\n' },
+    args: [],
+    stderr: [
+      `rehearsa: compose.yaml › services.web.image: "UPPER/Case:bad tag" is not a valid image reference (repository names are lowercase; a tag is letters, digits, '.', '_' or '-')`,
+    ],
+  },
+  {
+    name: 'no service left to rehearse',
+    files: { 'compose.yaml': 'services:\n  web: {image: x, profiles: [debug]}\n' },
+    args: [],
+    stderr: ['rehearsa: compose.yaml: no service to rehearse; web needs a profile (--profile)'],
+  },
+  {
     name: 'an unknown flag',
     files: {},
     args: ['--bogus', 'x.yml'],

@@ -1,10 +1,11 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { ExitCode, InputError } from '../errors.js';
 import type { ChainReport } from '../history/history-store.js';
 import { validateStackName } from '../history/stack-name.js';
 import type { Palette } from '../render/colors.js';
 import { renderHistory, renderStatus } from '../render/render-status.js';
 import type { CommandDeps } from './command-deps.js';
+import { integerOption } from './options.js';
 
 const VERIFY_HELP = `
 Every run is chained to the previous run of its stack by a SHA-256 hash over its stored content. verify
@@ -31,13 +32,13 @@ export function registerHistoryCommands(program: Command, deps: CommandDeps): vo
     .command('history')
     .description('the runs of a stack, oldest first (the newest --limit runs)')
     .argument('<stack>', 'stack name')
-    .option('--limit <n>', 'number of runs', '20')
+    .addOption(new Option('--limit <n>', 'number of runs (the newest)').argParser(integerOption(1, 100000)).default(20))
     .option('--json', 'print JSON')
     .action((stack: string, opts) => {
       const ctx = deps.context();
       const store = ctx.history();
       requireKnownStack(stack, store.knownStacks());
-      const entries = store.listRuns(stack, Number(opts.limit) || 20);
+      const entries = store.listRuns(stack, opts.limit);
       ctx.out.write(opts.json ? `${JSON.stringify(entries, null, 2)}\n` : `${renderHistory(entries, ctx.palette)}\n`);
       deps.setExit(ExitCode.Passed);
     });

@@ -4,7 +4,7 @@ import { HistoryError } from '../history/history-error.js';
 import { registerCleanupCommand } from './cleanup-command.js';
 import { type CommandContext, createContext } from './context.js';
 import { registerHistoryCommands } from './history-commands.js';
-import { integerOption } from './options.js';
+import { integerOption, nonEmpty } from './options.js';
 import { registerPolicyCommands } from './policy-commands.js';
 import { registerReportCommands } from './report-commands.js';
 import { registerStackCommands } from './stack-commands.js';
@@ -27,7 +27,12 @@ export async function runCli(argv: string[]): Promise<number> {
     .description('Rehearse the restore of a Docker Compose stack in a sandbox: would it boot, with its data?')
     .version(process.env.REHEARSA_VERSION ?? '0.1.0', '-v, --version')
     .addOption(new Option('--timeout <seconds>', 'deadline for the whole rehearsal').argParser(integerOption(1, 86400)))
-    .option('--data-dir <dir>', 'where the history database lives (default $REHEARSA_HOME or $XDG_DATA_HOME/rehearsa)')
+    .addOption(
+      new Option(
+        '--data-dir <dir>',
+        'where the history database lives (default $REHEARSA_HOME or $XDG_DATA_HOME/rehearsa)',
+      ).argParser(nonEmpty),
+    )
     .option('--debug', 'print stack traces of errors')
     .addHelpText('after', EXIT_CODES_HELP)
     .showSuggestionAfterError()
@@ -63,7 +68,7 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    exitCode = reportError(error, argv.includes('--debug'));
+    exitCode = reportError(error, argv.includes('--debug'), interrupt.signal.aborted);
   } finally {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
@@ -79,7 +84,7 @@ function applyExitOverride(cmd: Command): void {
   for (const sub of cmd.commands) applyExitOverride(sub);
 }
 
-function reportError(error: unknown, debug: boolean): number {
+function reportError(error: unknown, debug: boolean, interrupted: boolean): number {
   if (error instanceof CommanderError) {
     // Help and version are "errors" only in commander's control flow; its own message is already printed.
     if (
@@ -102,6 +107,11 @@ function reportError(error: unknown, debug: boolean): number {
   if (error instanceof HistoryError) {
     process.stderr.write(`rehearsa: ${error.message}\n`);
     return ExitCode.InvalidInput;
+  }
+  // Any command aborted by Ctrl-C surfaces the abort reason from wherever it was waiting: that is not a bug.
+  if (interrupted) {
+    process.stderr.write('interrupted\n');
+    return ExitCode.Interrupted;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`rehearsa: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`);

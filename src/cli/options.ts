@@ -9,3 +9,9 @@ export function integerOption(min: number, max: number): (value: string) => numb
     return Number(value);
   };
 }
+
+/** A commander parser refusing an empty value, which would otherwise silently mean "the default". */
+export function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
+  return value;
+}

@@ -1,15 +1,18 @@
-import { isAbsolute, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { parseDotenv } from '../compose/dotenv.js';
+import { checkImageReferences } from '../compose/image-reference.js';
 import { loadProject } from '../compose/load-project.js';
 import type { Engine } from '../engine/engine.js';
-import { EngineError, InputError } from '../errors.js';
+import { EngineError, failOnIssues, InputError } from '../errors.js';
 import { validateStackName } from '../history/stack-name.js';
 import type { ComposeProject } from '../model.js';
 import { buildPlan, type PullPolicy } from '../plan/build-plan.js';
 import { checkDependencies } from '../plan/dependency-graph.js';
 import { runPreflight } from '../preflight/run-preflight.js';
-import { collectSecrets } from '../redact/collect-secrets.js';
+import { collectSecrets, maskableValues } from '../redact/collect-secrets.js';
 import { readSecretInputs } from '../redact/read-secret-inputs.js';
-import { redactPlan } from '../redact/redact.js';
+import { redactPlan, redactText } from '../redact/redact.js';
 import { renderConfig } from '../render/render-config.js';
 import { renderPlan } from '../render/render-plan.js';
 import type { BindMode } from '../restore-config/restore-config.js';
@@ -36,13 +39,46 @@ export async function loadStack(
     env: ctx.env,
     envFiles: options.envFiles,
     profiles: options.profiles,
+  }).catch((error: unknown) => {
+    throw error instanceof InputError ? maskEnvFileValues(error, options, ctx) : error;
   });
-  const issues = checkDependencies(project.services, displayPath(project.files[0], ctx.cwd));
-  if (issues.length > 0) throw new InputError(issues);
+  const file = displayPath(project.files[0], ctx.cwd);
+  failOnIssues([...checkDependencies(project.services, file), ...checkImageReferences(project, file)]);
   const stack = options.stack ?? project.name;
   const problem = validateStackName(stack);
-  if (problem) throw new InputError(`--stack: ${problem}`);
+  if (problem) {
+    // Name the source the user can fix: the flag when given, else the project name Compose derived.
+    throw new InputError(
+      options.stack !== undefined
+        ? `--stack: ${problem}`
+        : [{ file, path: 'name', message: `${problem} (give a shorter one with --stack)`, severity: 'error' }],
+    );
+  }
   return { project, stack };
+}
+
+/**
+ * The same input error with the values of the env files masked: a value interpolated into the wrong field
+ * (a password into `cpus:`) is quoted by the validation message, and an env file is where secrets live.
+ */
+function maskEnvFileValues(error: InputError, options: ProjectOptions, ctx: CommandContext): InputError {
+  const first = options.files[0] === undefined ? undefined : resolve(ctx.cwd, options.files[0]);
+  const files = options.envFiles.length > 0 ? options.envFiles : [join(first ? dirname(first) : ctx.cwd, '.env')];
+  const values = files.flatMap((f) => {
+    const text = readTextIfAny(resolve(ctx.cwd, f));
+    return text === undefined ? [] : Object.values(parseDotenv(text, f, () => undefined).values);
+  });
+  const secrets = maskableValues(values);
+  if (secrets.length === 0) return error;
+  return new InputError(error.issues.map((i) => ({ ...i, message: redactText(i.message, secrets) })));
+}
+
+function readTextIfAny(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** `rehearsa stack config`: prints the resolved, normalised project (YAML, or JSON with --json). */
@@ -94,7 +130,7 @@ export async function stackPlan(
 }
 
 /** A path as the user would have typed it: relative to the working directory when inside it. */
-function displayPath(path: string | undefined, cwd: string): string | undefined {
+export function displayPath(path: string | undefined, cwd: string): string | undefined {
   if (!path) return undefined;
   const rel = relative(cwd, path);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;

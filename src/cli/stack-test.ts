@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { ExitCode, failOnIssues, InterruptedError, RehearsaError } from '../errors.js';
 import { acquireStackLock, describeOwner } from '../history/stack-lock.js';
-import type { ComposeProject, Finding, Plan, RunResult, ServiceOutcome } from '../model.js';
+import type { ComposeProject, Finding, Issue, Plan, RunResult, ServiceOutcome } from '../model.js';
 import { buildPlan, type PullPolicy } from '../plan/build-plan.js';
 import { type HostAccess, refuseHostAccess } from '../plan/refuse-host-access.js';
 import { evaluatePolicy } from '../policy/evaluate-policy.js';
@@ -35,7 +35,7 @@ import {
   verifyAfterBoot,
 } from './data-checks.js';
 import { gatherHostFacts } from './host-facts.js';
-import { loadStack, type ProjectOptions } from './stack-inspect.js';
+import { displayPath, loadStack, type ProjectOptions } from './stack-inspect.js';
 import { checkReportTargets, type ReportTargets, writeReports } from './write-reports.js';
 
 export interface StackTestOptions extends ProjectOptions {
@@ -72,6 +72,7 @@ export async function stackTest(
   // First of all, so a rehearsal never runs only to lose its report.
   checkReportTargets(options.reports);
   const { project, stack } = await loadStack(options, ctx);
+  failOnIssues(nothingToRehearse(project, displayPath(project.files[0], ctx.cwd)));
   failOnIssues(checkBuildContexts(project));
   const file = project.files[0] === undefined ? undefined : relative(ctx.cwd, project.files[0]);
   failOnIssues(refuseHostAccess(project, new Set(options.allowHost), file));
@@ -109,6 +110,8 @@ async function rehearseStack(
   const startedAtMs = ctx.now();
   const secrets = collectSecrets(project, readSecretInputs(project, ctx.env));
   const history = ctx.history();
+  // A damaged history found only when recording would lose the whole run: look at every page before booting.
+  history.checkReadable();
   const engine = ctx.engine();
   await engine.ping(signal);
   await sweepDeadRuns(engine);
@@ -221,4 +224,15 @@ function judge(
     exitCode: verdict.passed ? ExitCode.Passed : ExitCode.PolicyFailed,
     ...data.fields,
   };
+}
+
+/** A stack with no service to start is bad input, not a 0% run: usually every service sits behind a profile. */
+function nothingToRehearse(project: ComposeProject, file: string | undefined): Issue[] {
+  const started = Object.values(project.services).filter((s) => s.replicas > 0);
+  if (started.length > 0) return [];
+  const hint =
+    project.disabledServices.length > 0
+      ? `; ${project.disabledServices.join(', ')} ${project.disabledServices.length === 1 ? 'needs' : 'need'} a profile (--profile)`
+      : '';
+  return [{ file, message: `no service to rehearse${hint}`, severity: 'error' }];
 }

@@ -38,7 +38,12 @@ export interface HttpClient {
   open(req: HttpRequest): Promise<IncomingMessage>;
 }
 
-const engineHint = '(start it with scripts/engine-up.sh)';
+/** What a user can do about a connection failure, by its cause. */
+function engineHint(code: string | undefined): string {
+  if (code === 'EACCES' || code === 'EPERM')
+    return '(permission denied: run as root or as a member of the docker group)';
+  return '(is the Docker engine running? set DOCKER_HOST if it listens elsewhere)';
+}
 
 interface Started {
   res: IncomingMessage;
@@ -199,7 +204,11 @@ function createAgent(endpoint: DockerEndpoint): http.Agent {
 function transportError(endpoint: DockerEndpoint, err: Error): EngineError {
   const { code, syscall } = err as NodeJS.ErrnoException;
   const reason = code && syscall ? `${syscall} ${code}` : err.message;
-  return new EngineError(`Docker engine not reachable at ${endpoint.display}: ${reason} ${engineHint}`, undefined, {
-    cause: err,
-  });
+  return new EngineError(
+    `Docker engine not reachable at ${endpoint.display}: ${reason} ${engineHint(code)}`,
+    undefined,
+    {
+      cause: err,
+    },
+  );
 }

@@ -103,6 +103,23 @@ describe('openHistory', () => {
     assert.deepEqual(readFileSync(path), bytes);
   });
 
+  it('finds pages damaged out of the way of a query before a rehearsal relies on the file', () => {
+    const dir = freshDir();
+    const seeded = openHistory(dir);
+    for (let i = 0; i < 200; i++) seeded.recordRun(makeRun('web', `r${i}`, 50));
+    seeded.close();
+    const path = join(dir, 'history.db');
+    const bytes = readFileSync(path);
+    bytes.fill(0xff, 4096 * 3, 4096 * 5);
+    writeFileSync(path, bytes);
+    const store = openHistory(dir);
+    assert.throws(
+      () => store.checkReadable(),
+      (error: unknown) => error instanceof HistoryError && error.problem === 'corrupt',
+    );
+    store.close();
+  });
+
   it('reports a data directory that cannot be created', () => {
     const file = join(freshDir());
     writeFileSync(file, '');

@@ -45,6 +45,8 @@ export interface HistoryStore {
   setPolicy(stack: string, rules: PolicyRules): void;
   /** Removes the stack's policy; false when it had none. */
   deletePolicy(stack: string): boolean;
+  /** Reads every page once (PRAGMA quick_check) and throws the corruption HistoryError if any is damaged. */
+  checkReadable(): void;
   close(): void;
 }
 
@@ -300,6 +302,15 @@ function createStore(db: Database.Database): HistoryStore {
       });
     },
     deletePolicy: (stack) => removePolicy.run(stack).changes > 0,
+    checkReadable: () => {
+      const problems = db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
+      const first = problems[0]?.quick_check;
+      if (first !== 'ok') {
+        throw Object.assign(new Error(`database disk image is malformed: ${first ?? 'no answer'}`), {
+          code: 'SQLITE_CORRUPT',
+        });
+      }
+    },
     close: () => db.close(),
   };
 }

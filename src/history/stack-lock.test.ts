@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -82,6 +82,15 @@ describe('stack lock', () => {
       lock.release();
     }
     assert.deepEqual(readdirSync(dir), []);
+  });
+
+  test('a directory where the lock file goes is a clear history error, not a crash', async () => {
+    const dir = lockDir();
+    mkdirSync(join(dir, 'demo.lock'));
+    await assert.rejects(acquireStackLock(dir, 'demo', { owner: currentOwner(), waitMs: 0, signal: never }), {
+      name: 'HistoryError',
+      message: `cannot use the lock file ${join(dir, 'demo.lock')} (EISDIR)`,
+    });
   });
 
   test('cleanup clears the locks of dead holders and keeps live ones', async () => {

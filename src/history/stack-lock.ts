@@ -75,7 +75,7 @@ export async function acquireStackLock(dir: string, stack: string, options: Lock
   const giveUpAt = now() + options.waitMs;
   let waiting = false;
   for (;;) {
-    const attempt = tryLock(path, mine);
+    const attempt = lockOrExplain(path, mine);
     if (attempt.won) return { path, release: () => releaseLock(path, mine) };
     if (options.signal.aborted) throw new InterruptedError(`interrupted while waiting for the lock of ${stack}`);
     if (now() >= giveUpAt) throw new StackBusyError(busyMessage(stack, path, attempt.holder));
@@ -123,6 +123,16 @@ export function describeOwner(owner: string): string {
 function busyMessage(stack: string, path: string, holder: LockRecord | undefined): string {
   const who = holder ? `${describeOwner(holder.owner)} (since ${holder.since})` : 'another process';
   return `stack ${stack} is already being rehearsed by ${who}; rerun with --wait-lock to wait for it (lock file ${path})`;
+}
+
+/** tryLock, with the file system's refusals (a directory in the way, no permission) said in one line. */
+function lockOrExplain(path: string, mine: LockRecord): ReturnType<typeof tryLock> {
+  try {
+    return tryLock(path, mine);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    throw new HistoryError('unavailable', path, `cannot use the lock file ${path} (${reason})`, { cause: error });
+  }
 }
 
 function tryLock(path: string, mine: LockRecord): { won: true } | { won: false; holder?: LockRecord } {

@@ -1,6 +1,5 @@
 import type {
   ComposeProject,
-  Dependency,
   Plan,
   PlannedContainer,
   PlannedMount,
@@ -50,6 +49,7 @@ export function buildPlan(project: ComposeProject, options: PlanOptions): Plan {
   const sandbox = sandboxName(options.stack, options.runId);
   const labels = { [RUN_LABEL]: options.runId, [STACK_LABEL]: options.stack, [OWNER_LABEL]: options.owner };
   const started = Object.values(project.services).filter((s) => s.replicas > 0);
+  const graph = dependencyGraph(started);
   const skipped = Object.values(project.services)
     .filter((s) => s.replicas === 0)
     .map((s) => s.name)
@@ -76,7 +76,7 @@ export function buildPlan(project: ComposeProject, options: PlanOptions): Plan {
 
   const containers = started
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((service) => planContainer(service, { project, options, sandbox, labels, scratch, rewrites, started }));
+    .map((service) => planContainer(service, { project, options, sandbox, labels, scratch, rewrites, ...graph }));
 
   const dependencyView = Object.fromEntries(containers.map((c) => [c.service, { dependsOn: c.dependsOn }]));
   return {
@@ -105,7 +105,10 @@ interface PlanContext {
   labels: Record<string, string>;
   scratch: (key: string, origin?: Pick<PlannedVolume, 'seed' | 'bind'>) => string;
   rewrites: string[];
-  started: Service[];
+  /** Names of the services that will run. */
+  startedNames: ReadonlySet<string>;
+  /** Services some other service waits on with service_completed_successfully. */
+  adopted: ReadonlySet<string>;
 }
 
 function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
@@ -170,8 +173,8 @@ function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
     readOnlyRootfs: service.readOnly,
     securityOpt: service.securityOpt,
     restart: restartPolicyFor(service),
-    oneShot: isAdoptedOneShot(service.name, ctx.started),
-    dependsOn: startedDependencies(service, ctx.started),
+    oneShot: ctx.adopted.has(service.name),
+    dependsOn: Object.fromEntries(Object.entries(service.dependsOn).filter(([target]) => ctx.startedNames.has(target))),
   };
 }
 
@@ -284,15 +287,18 @@ function restartPolicyFor(service: Service): PlannedContainer['restart'] {
   };
 }
 
-/** Compose waits for a service to complete when another service depends on it with service_completed_successfully. */
-function isAdoptedOneShot(name: string, services: Service[]): boolean {
-  return services.some((s) => s.dependsOn[name]?.condition === 'service_completed_successfully');
-}
-
-/** Dependencies on services that will run; edges to scaled-to-0 services are dropped (Compose does not wait on them). */
-function startedDependencies(service: Service, started: Service[]): Record<string, Dependency> {
-  const running = new Set(started.map((s) => s.name));
-  return Object.fromEntries(Object.entries(service.dependsOn).filter(([target]) => running.has(target)));
+/**
+ * Who will run, and which services are one-shots Compose waits to complete (another service depends on them with
+ * service_completed_successfully). Edges to scaled-to-0 services are later dropped: Compose does not wait on them.
+ */
+function dependencyGraph(started: Service[]): Pick<PlanContext, 'startedNames' | 'adopted'> {
+  const adopted = new Set<string>();
+  for (const s of started) {
+    for (const [target, dep] of Object.entries(s.dependsOn)) {
+      if (dep.condition === 'service_completed_successfully') adopted.add(target);
+    }
+  }
+  return { startedNames: new Set(started.map((s) => s.name)), adopted };
 }
 
 function pullPolicyFor(service: Service, cli: PullPolicy): PlannedContainer['pullPolicy'] {

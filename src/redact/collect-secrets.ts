@@ -93,3 +93,8 @@ export function collectSecrets(project: ComposeProject, extra: SecretInputs): st
   const kept = new Set(candidates.filter((v) => isMaskable(v, shown)));
   return [...kept].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** The values worth masking among `values` (env-file values, say), by the same rule as collectSecrets. */
+export function maskableValues(values: readonly string[]): string[] {
+  return [...new Set(values.map((v) => v.trim()).filter((v) => isMaskable(v, new Set())))];
+}
