@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeProject, makeService } from '../../test/support/make-project.js';
-import type { ProbeRecord, ServiceOutcome } from '../model.js';
+import { makeOutcome } from '../../test/support/run-results.js';
+import type { ProbeRecord } from '../model.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { applyVerification } from './apply-verification.js';
 
@@ -13,17 +14,7 @@ const plan = buildPlan(makeProject([makeService('db')]), {
   existingPaths: new Set(),
   allowEgress: false,
 });
-const healthy: ServiceOutcome = {
-  service: 'db',
-  state: 'healthy',
-  oneShot: false,
-  hasHealthcheck: true,
-  restartCount: 0,
-  healthLog: [],
-  logTail: [],
-  timings: {},
-  score: 100,
-};
+const healthy = makeOutcome({ service: 'db' });
 const probe = (overrides: Partial<ProbeRecord>): ProbeRecord => ({
   service: 'db',
   type: 'tcp',

@@ -65,3 +65,13 @@ test('a boot failure wins over anything observed', () => {
     { state: 'not_started', reasonClass: 'dependency', reason: 'not started: dependency db failed' },
   );
 });
+
+test('a service that was healthy and then exits 0 relapsed; it is not a completed one-shot', () => {
+  const checked = { ...plain, healthcheck: { test: ['CMD', 'true'], disabled: false } };
+  const stopped = state({ status: 'exited', exitCode: 0, health: 'healthy', readyAtMs: 5, relapsed: true });
+  assert.deepEqual(classifyOutcome(checked, stopped, undefined), {
+    state: 'exited',
+    reasonClass: 'exit',
+    reason: 'exited with code 0 after being healthy',
+  });
+});

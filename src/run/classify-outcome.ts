@@ -64,7 +64,10 @@ export function classifyOutcome(
   if (readiness.status === 'exited') {
     const policy = container.restart.name;
     const wouldRestart = policy === 'always' || policy === 'unless-stopped';
-    if (code === 0 && !wouldRestart) return { state: 'completed' };
+    // Without a healthcheck "ready" only means "started", so dying later is not worth calling a relapse; a service
+    // that passed its healthcheck is a long-running one, and stopping afterwards is a relapse even with exit 0.
+    const wasHealthy = readiness.relapsed && container.healthcheck !== undefined && !container.healthcheck.disabled;
+    if (code === 0 && !wouldRestart && !wasHealthy) return { state: 'completed' };
     // The engine is about to restart it: it was caught between two turns of a crash loop.
     if (code !== 0 && (wouldRestart || policy === 'on-failure') && !exhausted(container.restart, restarts)) {
       return {
@@ -73,8 +76,6 @@ export function classifyOutcome(
         reason: `crash loop: exited with code ${code} and restart: ${policy} restarts it`,
       };
     }
-    // Without a healthcheck "ready" only means "started", so dying later is not worth calling a relapse.
-    const wasHealthy = readiness.relapsed && container.healthcheck !== undefined && !container.healthcheck.disabled;
     if (wasHealthy)
       return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code} after being healthy` };
     return { state: 'exited', reasonClass: 'exit', reason: `exited with code ${code}` };
