@@ -127,6 +127,7 @@ export function asBool(value: unknown, fallback: boolean, path: string, ctx: Fil
 }
 
 const PORT_RANGE = /^(\d+)(?:-(\d+))?$/;
+const PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'sctp']);
 
 function ports(value: unknown, path: string, ctx: FileContext): unknown {
   if (!Array.isArray(value)) return [];
@@ -144,12 +145,17 @@ function longPort(item: Mapping, path: string, ctx: FileContext): Mapping | unde
     report(ctx, `${path}.target`, `${JSON.stringify(item.target)} is not a port number`);
     return undefined;
   }
+  const protocol = scalarText(item.protocol) ?? 'tcp';
+  if (!PROTOCOLS.has(protocol)) {
+    report(ctx, `${path}.protocol`, `unknown protocol ${JSON.stringify(protocol)}`);
+    return undefined;
+  }
   const published = scalarText(item.published);
   return dropUndefined({
     target,
     published: published === '' ? undefined : published,
     host_ip: scalarText(item.host_ip),
-    protocol: scalarText(item.protocol) ?? 'tcp',
+    protocol,
     mode: scalarText(item.mode) ?? 'ingress',
     name: scalarText(item.name),
     app_protocol: scalarText(item.app_protocol),
@@ -164,6 +170,7 @@ function shortPort(spec: string, path: string, ctx: FileContext): Mapping[] {
   };
   const slash = spec.lastIndexOf('/');
   const protocol = slash >= 0 ? spec.slice(slash + 1) : 'tcp';
+  if (!PROTOCOLS.has(protocol)) return bad(`unknown protocol ${JSON.stringify(protocol)}`);
   let rest = slash >= 0 ? spec.slice(0, slash) : spec;
   let hostIp: string | undefined;
   if (rest.startsWith('[')) {
@@ -205,6 +212,7 @@ function shortPort(spec: string, path: string, ctx: FileContext): Mapping[] {
 }
 
 const BIND_PREFIXES = ['.', '/', '~'];
+const MOUNT_TYPES: ReadonlySet<string> = new Set(['bind', 'volume', 'tmpfs', 'image', 'npipe', 'cluster']);
 const PROPAGATIONS = new Set(['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate']);
 
 function volumes(value: unknown, path: string, ctx: FileContext): unknown {
@@ -217,17 +225,30 @@ function volumes(value: unknown, path: string, ctx: FileContext): unknown {
   });
 }
 
+/**
+ * Flags are read here, where list indexes are still the file's: later stages see the merged list, in which
+ * entries dropped here or expanded from ranges have shifted every index after them.
+ */
 function longVolume(item: Mapping, path: string, ctx: FileContext): Mapping | undefined {
   const type = scalarText(item.type) ?? 'volume';
+  // An unknown type was reported by the schema check.
+  if (!MOUNT_TYPES.has(type)) return undefined;
   const target = scalarText(item.target);
   if (!target) {
     report(ctx, `${path}.target`, 'is required');
     return undefined;
   }
-  const out: Mapping = { ...item, type, target };
+  const out: Mapping = { ...item, type, target, read_only: asBool(item.read_only, false, `${path}.read_only`, ctx) };
   const source = scalarText(item.source);
   if (type === 'bind' && source) out.source = hostPath(ctx, source);
-  if (type === 'bind') out.bind = { create_host_path: true, ...(isMapping(item.bind) ? item.bind : {}) };
+  if (type === 'bind') {
+    const bind = isMapping(item.bind) ? item.bind : {};
+    const create = asBool(bind.create_host_path, true, `${path}.bind.create_host_path`, ctx);
+    out.bind = { ...bind, create_host_path: create };
+  }
+  if (type === 'volume' && isMapping(item.volume)) {
+    out.volume = { ...item.volume, nocopy: asBool(item.volume.nocopy, false, `${path}.volume.nocopy`, ctx) };
+  }
   return out;
 }
 

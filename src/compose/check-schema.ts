@@ -5,8 +5,23 @@ import { type FileContext, report, warn } from './file-context.js';
 import { isMapping } from './values.js';
 import { OverrideTag, ResetTag } from './yaml.js';
 
-/** Reports, at its dotted path, every unknown key and every value whose type the specification does not allow. */
+/** More unknown top-level keys than any real file has by mistake: the file is something else (a log, /etc/services). */
+const MAX_UNKNOWN_TOP_LEVEL = 20;
+
+/**
+ * Reports, at its dotted path, every unknown key and every value whose type the specification does not allow;
+ * a file that is clearly not a compose file is one issue instead of a line per key.
+ */
 export function checkSchema(doc: Record<string, unknown>, ctx: FileContext): void {
+  const fields = COMPOSE_SCHEMA.kind === 'object' ? COMPOSE_SCHEMA.fields : {};
+  const keys = Object.keys(doc);
+  const unknown = keys.filter((k) => !Object.hasOwn(fields, k) && !k.startsWith('x-')).length;
+  // A lone unknown key is more likely a typo (`servics:`), which its own message explains better.
+  if (unknown > MAX_UNKNOWN_TOP_LEVEL || (unknown > 1 && unknown === keys.length)) {
+    const why = unknown === keys.length ? 'no services, networks, volumes…' : `${unknown} unknown top-level keys`;
+    report(ctx, '', `does not look like a compose file (${why})`);
+    return;
+  }
   if (Object.hasOwn(doc, 'version')) warn(ctx, 'version', '`version` is obsolete and ignored');
   check(doc, COMPOSE_SCHEMA, '', ctx);
 }

@@ -44,6 +44,12 @@ export function parseDotenv(
   const src = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const values: Record<string, string> = {};
   const issues: Issue[] = [];
+  // U+FFFD is what reading invalid UTF-8 leaves; statement errors on such text would only echo the garbage.
+  const garbage = src.indexOf('\uFFFD');
+  if (garbage >= 0) {
+    const message = `line ${lineOf(src, garbage)}: invalid UTF-8 (is this a binary file?)`;
+    return { values, issues: [{ file, message, severity: 'error' }] };
+  }
   const resolve: Lookup = (name) => lookup(name) ?? (Object.hasOwn(values, name) ? values[name] : undefined);
   let pos = 0;
   for (;;) {
@@ -91,7 +97,9 @@ function parseStatement(src: string, start: number, values: Record<string, strin
     }
     if (!BLANK.has(ch) && !KEY_CHAR.test(ch)) {
       const name = restOfLine(src, keyStart);
-      throw new StatementError(`unexpected character ${JSON.stringify(ch)} in variable name ${JSON.stringify(name)}`);
+      throw new StatementError(
+        `unexpected character ${JSON.stringify(ch)} in variable name ${JSON.stringify(clip(name))}`,
+      );
     }
   }
   const key = src.slice(keyStart, pos).trimEnd();
@@ -149,7 +157,7 @@ function readValue(src: string, start: number, resolve: Lookup): { value: string
     return { value, next: i + 1 };
   }
   // Nothing after an unterminated quote can be trusted: stop there.
-  throw new StatementError(`unterminated quoted value ${restOfLine(src, start)}`, src.length);
+  throw new StatementError(`unterminated quoted value ${clip(restOfLine(src, start))}`, src.length);
 }
 
 /**
@@ -174,6 +182,11 @@ function interpolate(value: string, resolve: Lookup, resume: number): string {
     if (error instanceof InterpolationError) throw new StatementError(error.message, resume);
     throw error;
   }
+}
+
+/** Text from the file cut to 40 characters for a message, so that a long line is not echoed whole. */
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 function restOfLine(src: string, from: number): string {

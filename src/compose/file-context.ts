@@ -1,5 +1,6 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Issue } from '../model.js';
+import type { Origin } from './origins.js';
 
 /** Where a compose fragment came from: issues are attributed to `file`, relative paths resolve against `baseDir`. */
 export interface FileContext {
@@ -11,28 +12,39 @@ export interface FileContext {
   home?: string;
   /** Collected problems; loading never stops at the first one. */
   issues: Issue[];
-  /** For a merged model: the file each dotted path came from (see origins.ts); issues name that file. */
-  origins?: ReadonlyMap<string, string>;
+  /** For a merged model: where each dotted path was written (see origins.ts); issues name that file and path. */
+  origins?: ReadonlyMap<string, Origin>;
 }
 
-/** Records an error-severity issue at a dotted path, attributed to the file the path came from. */
+/** The key that names another file (`include.0`, `services.web.extends.file`): problems reading it are reported there. */
+export interface FileReference {
+  ctx: FileContext;
+  path: string;
+  /** The file as written at that key. */
+  written: string;
+}
+
+/** Records an error-severity issue at a dotted path, attributed to the file (and path there) the value came from. */
 export function report(ctx: FileContext, path: string, message: string): void {
-  ctx.issues.push({ file: fileOf(ctx, path), path, message, severity: 'error' });
+  ctx.issues.push({ ...originOf(ctx, path), message, severity: 'error' });
 }
 
-/** Records a warning at a dotted path, attributed to the file the path came from. */
+/** Records a warning at a dotted path, attributed to the file (and path there) the value came from. */
 export function warn(ctx: FileContext, path: string, message: string): void {
-  ctx.issues.push({ file: fileOf(ctx, path), path, message, severity: 'warning' });
+  ctx.issues.push({ ...originOf(ctx, path), message, severity: 'warning' });
 }
 
-/** The file of the longest recorded prefix of `path` (`services.db.healthcheck.interval`, then `services.db.healthcheck`…). */
-function fileOf(ctx: FileContext, path: string): string {
-  if (!ctx.origins) return ctx.file;
+/**
+ * The origin of the longest recorded prefix of `path` (`services.db.healthcheck.interval`, then
+ * `services.db.healthcheck`…), with the rest of the path appended to the path written in that file.
+ */
+function originOf(ctx: FileContext, path: string): { file: string; path: string } {
+  if (!ctx.origins) return { file: ctx.file, path };
   for (let prefix = path; prefix !== ''; prefix = prefix.slice(0, Math.max(0, prefix.lastIndexOf('.')))) {
-    const file = ctx.origins.get(prefix);
-    if (file !== undefined) return file;
+    const origin = ctx.origins.get(prefix);
+    if (origin !== undefined) return { file: origin.file, path: origin.path + path.slice(prefix.length) };
   }
-  return ctx.file;
+  return { file: ctx.file, path };
 }
 
 /** Absolute host path: `~` expands to the home directory, relative paths resolve against the fragment's base. */

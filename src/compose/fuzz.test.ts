@@ -354,7 +354,13 @@ function window(text: string, rng: Rng): string {
 }
 
 function memorySources(files: ReadonlyMap<string, string>): Sources {
-  return { readText: (path) => files.get(path), isFile: (path) => files.has(path) };
+  return {
+    read: (path) => {
+      const text = files.get(path);
+      return text === undefined ? { problem: 'not found' } : { text };
+    },
+    exists: (path) => files.has(path),
+  };
 }
 
 interface CaseResult {

@@ -7,29 +7,39 @@ import { deepEqual, isMapping, type Mapping } from './values.js';
 /** One `include` entry with every path absolute. */
 export interface IncludeSpec {
   files: string[];
+  /** The key naming each file and the path as written there, so that a file that cannot be read is reported there. */
+  namedAt: { path: string; written: string }[];
   projectDir: string;
   /** Undefined: the included project's own `.env`, when present. */
   envFiles?: string[];
 }
 
-/** Parses `include` (string or `{path, project_directory, env_file}` entries), resolving paths against the file's base. */
+/**
+ * Parses `include` (string or `{path, project_directory, env_file}` entries), resolving paths against the file's
+ * base. Shapes were checked against the schema, which reported anything else; such entries are skipped.
+ */
 export function includeSpecs(value: unknown, ctx: FileContext): IncludeSpec[] {
-  if (!Array.isArray(value)) {
-    if (value !== undefined && value !== null) report(ctx, 'include', 'must be a list');
-    return [];
-  }
+  if (!Array.isArray(value)) return [];
   return value.flatMap((item, i) => {
     const entry: Mapping = typeof item === 'string' ? { path: item } : isMapping(item) ? item : {};
-    const paths = toList(entry.path);
-    if (paths.length === 0) {
-      report(ctx, `include.${i}`, 'needs a path');
+    const namedAt =
+      typeof item === 'string'
+        ? [{ path: `include.${i}`, written: item }]
+        : typeof entry.path === 'string'
+          ? [{ path: `include.${i}.path`, written: entry.path }]
+          : Array.isArray(entry.path) && entry.path.every((p) => typeof p === 'string')
+            ? entry.path.map((p: string, j) => ({ path: `include.${i}.path.${j}`, written: p }))
+            : [];
+    if (namedAt.length === 0) {
+      // An empty path list fits the schema but names nothing to include.
+      if (Array.isArray(entry.path) && entry.path.length === 0) report(ctx, `include.${i}.path`, 'needs a path');
       return [];
     }
-    const files = paths.map((p) => hostPath(ctx, p));
+    const files = namedAt.map((n) => hostPath(ctx, n.written));
     const projectDir =
       typeof entry.project_directory === 'string' ? hostPath(ctx, entry.project_directory) : dirname(files[0]!);
     const envFiles = entry.env_file === undefined ? undefined : toList(entry.env_file).map((p) => hostPath(ctx, p));
-    return [{ files, projectDir, ...(envFiles ? { envFiles } : {}) }];
+    return [{ files, namedAt, projectDir, ...(envFiles ? { envFiles } : {}) }];
   });
 }
 

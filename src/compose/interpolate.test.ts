@@ -137,9 +137,9 @@ describe('interpolateTree', () => {
       },
       {
         file: 'c.yml',
-        path: 'services.web.ports[2]',
+        path: 'services.web.ports.2',
         message:
-          'invalid interpolation format for services.web.ports[2]: "${A:x}". You may need to escape any $ with another $.',
+          'invalid interpolation format for services.web.ports.2: "${A:x}". You may need to escape any $ with another $.',
         severity: 'error',
       },
       {

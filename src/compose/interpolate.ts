@@ -264,14 +264,9 @@ function castFor(path: readonly Segment[]): Cast | undefined {
   )?.cast;
 }
 
-/** Dotted path as users read it: `services.web.ports[0].target`. */
+/** Dotted path, list indexes included, as every issue spells it: `services.web.ports.0.target`. */
 export function formatPath(path: readonly Segment[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? segment : `.${segment}`;
-  }
-  return out;
+  return path.join('.');
 }
 
 interface TreeWalk {

@@ -4,11 +4,11 @@ import type { Issue } from '../model.js';
 import { canonicalService } from './canonical.js';
 import { checkSchema } from './check-schema.js';
 import { resolveExtends, type ServiceFile } from './extends.js';
-import { displayPath, type FileContext, hostPath, report } from './file-context.js';
+import { displayPath, type FileContext, type FileReference, hostPath, report } from './file-context.js';
 import { importResources, includeSpecs } from './include.js';
 import { interpolateTree, type Lookup } from './interpolate.js';
 import { mergeTrees } from './merge.js';
-import { recordOrigins } from './origins.js';
+import { type Origin, recordOrigins } from './origins.js';
 import { envFileCandidates, layeredLookup, readEnvFiles } from './project-env.js';
 import type { Sources } from './read-sources.js';
 import { withinTag } from './tags.js';
@@ -33,8 +33,8 @@ export interface ModelEnv {
   extended: Map<string, ServiceFile | undefined>;
   /** Files being included, outermost first, to stop include cycles. */
   including: readonly string[];
-  /** The file each dotted path of the merged model came from (origins.ts). */
-  origins: Map<string, string>;
+  /** Where each dotted path of the merged model was written (origins.ts). */
+  origins: Map<string, Origin>;
 }
 
 /** Loads and merges the files of one project (all relative paths against `projectDir`); tags are gone afterwards. */
@@ -51,28 +51,42 @@ export function loadModel(files: readonly string[], projectDir: string, env: Mod
  */
 const MAX_COMPOSE_CHARS = 4 * 2 ** 20;
 
-/** Parses a file without interpolating it (cached; parse issues are reported once). */
-export function parseComposeFile(abs: string, env: Pick<ModelEnv, 'sources' | 'cwd' | 'issues' | 'parsed'>): unknown {
+/**
+ * Parses a file without interpolating it (cached; parse issues are reported once). A file that cannot be read
+ * is reported at the key that names it (`via`) when there is one, since that is what the user has to fix.
+ */
+export function parseComposeFile(
+  abs: string,
+  env: Pick<ModelEnv, 'sources' | 'cwd' | 'issues' | 'parsed'>,
+  via?: FileReference,
+): unknown {
   if (env.parsed.has(abs)) return env.parsed.get(abs);
   const display = displayPath(abs, env.cwd);
-  const text = env.sources.readText(abs);
+  const read = env.sources.read(abs);
   let doc: unknown;
-  if (text === undefined) env.issues.push({ file: display, message: 'compose file not found', severity: 'error' });
-  else if (text.length > MAX_COMPOSE_CHARS) {
-    const size = `${(text.length / 2 ** 20).toFixed(1)} MB`;
+  if ('problem' in read) {
+    const why = read.problem === 'is a directory' ? 'is a directory, not a compose file' : read.problem;
+    if (via) report(via.ctx, via.path, `${via.written} ${why}`);
+    else {
+      const message = read.problem === 'not found' ? 'compose file not found' : why;
+      env.issues.push({ file: display, message, severity: 'error' });
+    }
+  } else if (read.text.length > MAX_COMPOSE_CHARS) {
+    const size = `${(read.text.length / 2 ** 20).toFixed(1)} MB`;
     env.issues.push({
       file: display,
       message: `${size} is too large for a compose file (the limit is ${MAX_COMPOSE_CHARS / 2 ** 20} MB); is this the right file?`,
       severity: 'error',
     });
   } else {
-    const parsed = parseYaml(text, display);
+    const parsed = parseYaml(read.text, display);
     env.issues.push(...parsed.issues);
     doc = parsed.doc;
     if (parsed.issues.length === 0 && (doc === null || doc === undefined)) {
       env.issues.push({ file: display, message: 'empty compose file', severity: 'error' });
     } else if (doc !== null && doc !== undefined && !isMapping(doc)) {
-      env.issues.push({ file: display, message: 'top level must be a mapping', severity: 'error' });
+      const message = 'does not look like a compose file (the top level is not a mapping)';
+      env.issues.push({ file: display, message, severity: 'error' });
       doc = undefined;
     }
   }
@@ -80,9 +94,9 @@ export function parseComposeFile(abs: string, env: Pick<ModelEnv, 'sources' | 'c
   return doc;
 }
 
-function readComposeFile(abs: string, env: ModelEnv): Mapping | undefined {
+function readComposeFile(abs: string, env: ModelEnv, via?: FileReference): Mapping | undefined {
   if (env.interpolated.has(abs)) return env.interpolated.get(abs);
-  const doc = parseComposeFile(abs, env);
+  const doc = parseComposeFile(abs, env, via);
   let out: Mapping | undefined;
   if (isMapping(doc)) {
     const result = interpolateTree(doc, env.lookup, displayPath(abs, env.cwd));
@@ -112,6 +126,8 @@ function loadFileModel(abs: string, baseDir: string, env: ModelEnv): Mapping {
         report(ctx, 'include', `include cycle through ${displayPath(cycle, env.cwd)}`);
         return {};
       }
+      // Parsed first with the key naming each file, so that one that cannot be read is reported at that key.
+      for (const [i, file] of spec.files.entries()) parseComposeFile(file, env, { ctx, ...spec.namedAt[i]! });
       return loadIncluded(spec.files, spec.projectDir, spec.envFiles, [...env.including, abs], env);
     });
     delete model.include;
@@ -119,20 +135,15 @@ function loadFileModel(abs: string, baseDir: string, env: ModelEnv): Mapping {
   }
   if (isMapping(model.services)) {
     const own: ServiceFile = { services: model.services, ctx };
-    model.services = resolveExtends(
-      abs,
-      own,
-      (other) => extendedFile(other, env),
-      (service, key, from) => env.origins.set(`services.${service}.${key}`, from),
-    );
+    model.services = resolveExtends(abs, own, (other, via) => extendedFile(other, via, env), env.origins);
   }
   return model;
 }
 
 /** A file reached through `extends.file`: its relative paths resolve against its own directory. */
-function extendedFile(abs: string, env: ModelEnv): ServiceFile | undefined {
+function extendedFile(abs: string, via: FileReference, env: ModelEnv): ServiceFile | undefined {
   if (env.extended.has(abs)) return env.extended.get(abs);
-  const doc = readComposeFile(abs, env);
+  const doc = readComposeFile(abs, env, via);
   let file: ServiceFile | undefined;
   if (doc) {
     const ctx = contextFor(abs, dirname(abs), env);

@@ -40,7 +40,7 @@ describe('loadProject: problems found after merging name the file that wrote the
       'override.yaml › services.web.volumes: refers to undefined volume "missing" (declare it under top-level volumes)',
       'override.yaml › services.web.depends_on: depends on undefined service "ghost"',
       'override.yaml › services.web.healthcheck.timeout: "soon" is not a duration',
-      'common.yml › services.worker.stop_grace_period: "10" is not a duration (use 10s)',
+      'common.yml › services.base.stop_grace_period: "10" is not a duration (use 10s)',
       'inc/db.yml › services.db.shm_size: "lots" is not a size (use 64m)',
     ]);
   });

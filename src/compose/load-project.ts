@@ -49,7 +49,7 @@ export function loadProjectFrom(options: LoadOptions, sources: Sources): Compose
       ? readEnvFiles(envFileCandidates(options.envFiles, cwd, cwd), shell, sources, cwd, issues)
       : undefined;
   const files = findProjectFiles(options.files, cwd, layeredLookup(shell, early?.values ?? {}), sources, issues);
-  failOnIssues(issues);
+  failOnIssues(withoutFollowOns(issues));
   const projectDir = dirname(files[0]!);
   const late =
     early && (options.envFiles?.length || projectDir === cwd)
@@ -109,7 +109,8 @@ export function loadProjectFrom(options: LoadOptions, sources: Sources): Compose
     services[serviceName] = normaliseService(serviceName, raw, { environment, dependsOn, buildArgs }, ctx);
   }
   checkContainerNamesUnique(services, ctx);
-  failOnIssues(issues);
+  const reported = withoutFollowOns(issues);
+  failOnIssues(reported);
 
   return {
     name,
@@ -126,9 +127,36 @@ export function loadProjectFrom(options: LoadOptions, sources: Sources): Compose
     secrets: normaliseSecretsOrConfigs(model.secrets, 'secrets', name, ctx),
     configs: normaliseSecretsOrConfigs(model.configs, 'configs', name, ctx),
     unsetVariables: [...env.unset].sort(),
-    warnings: issues.filter((i) => i.severity === 'warning'),
+    warnings: reported.filter((i) => i.severity === 'warning'),
     extensions: Object.fromEntries(Object.entries(model).filter(([k]) => k.startsWith('x-'))),
   };
+}
+
+/**
+ * One line per problem. Stages check what earlier ones already reported (a value that failed its cast is
+ * still not a number to the normaliser; a service whose `extends` failed still lacks an image), so an error
+ * is dropped when an earlier error has the same file and path, or when an error inside it explains it
+ * (`services.web` after `services.web.extends.file`). Duplicates (a service and the one extending it
+ * reporting the same base value) are dropped too.
+ */
+function withoutFollowOns(issues: readonly Issue[]): Issue[] {
+  const at = (issue: Issue, path = issue.path ?? '') => `${issue.file ?? ''}\0${path}`;
+  const errors = issues.filter((i) => i.severity === 'error');
+  const explained = new Set<string>();
+  for (const error of errors) {
+    const path = error.path ?? '';
+    for (let end = path.lastIndexOf('.'); end > 0; end = path.lastIndexOf('.', end - 1)) {
+      explained.add(at(error, path.slice(0, end)));
+    }
+  }
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    // Without a path, two errors of one file (two bad lines of a .env) are distinct problems.
+    const key = issue.severity === 'error' && issue.path ? at(issue) : `${at(issue)}\0${issue.message}`;
+    if (seen.has(key) || (issue.severity === 'error' && issue.path && explained.has(key))) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The top-level `name:` of the last file declaring one, interpolated, and that file (Compose reads it before the full load). */

@@ -61,9 +61,6 @@ const LIST_FIELDS = {
   profiles: 'profiles',
 } as const;
 
-const MOUNT_TYPES: ReadonlySet<string> = new Set(['bind', 'volume', 'tmpfs', 'image', 'npipe', 'cluster']);
-const PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'sctp']);
-
 /** Builds the typed Service; every value that Compose would reject becomes an issue at its path. */
 export function normaliseService(name: string, raw: Mapping, parts: ResolvedParts, ctx: FileContext): Service {
   const at = (key: string) => `services.${name}.${key}`;
@@ -73,7 +70,7 @@ export function normaliseService(name: string, raw: Mapping, parts: ResolvedPart
     environment: parts.environment,
     labels: stringRecord(raw.labels),
     dependsOn: parts.dependsOn,
-    ports: ports(raw.ports, at('ports'), ctx),
+    ports: ports(raw.ports),
     expose: [],
     mounts: [...mounts(raw.volumes, at('volumes'), ctx), ...tmpfsMounts(raw.tmpfs, at('tmpfs'), ctx)],
     networks: networkMode ? {} : networks(raw.networks),
@@ -175,16 +172,13 @@ function healthcheck(value: unknown, path: string, ctx: FileContext): Healthchec
   return hasSettings || disabled ? hc : undefined;
 }
 
-function ports(value: unknown, path: string, ctx: FileContext): PortMapping[] {
+function ports(value: unknown): PortMapping[] {
   if (!Array.isArray(value)) return [];
-  return value.flatMap((item, i) => {
+  // Protocols were checked where indexes are the file's (canonical.ts), before ranges were expanded.
+  return value.flatMap((item) => {
     if (!isMapping(item)) return [];
-    const protocol = scalarText(item.protocol) ?? 'tcp';
-    if (!PROTOCOLS.has(protocol)) {
-      report(ctx, `${path}.${i}.protocol`, `unknown protocol ${JSON.stringify(protocol)}`);
-      return [];
-    }
-    const port: PortMapping = { target: Number(item.target), protocol: protocol as PortMapping['protocol'] };
+    const protocol = (scalarText(item.protocol) ?? 'tcp') as PortMapping['protocol'];
+    const port: PortMapping = { target: Number(item.target), protocol };
     const optional = {
       published: 'published',
       host_ip: 'hostIp',
@@ -202,23 +196,16 @@ function ports(value: unknown, path: string, ctx: FileContext): PortMapping[] {
 
 function mounts(value: unknown, path: string, ctx: FileContext): ServiceMount[] {
   if (!Array.isArray(value)) return [];
+  // Types and flags were checked where indexes are the file's (canonical.ts); `true` is all that is left to read.
   return value.flatMap((item, i) => {
     if (!isMapping(item)) return [];
-    const type = scalarText(item.type) ?? 'volume';
-    if (!MOUNT_TYPES.has(type)) {
-      report(ctx, `${path}.${i}.type`, `unknown mount type ${JSON.stringify(type)}`);
-      return [];
-    }
-    const mount: ServiceMount = {
-      type: type as MountType,
-      target: scalarText(item.target) ?? '',
-      readOnly: asBool(item.read_only, false, `${path}.${i}.read_only`, ctx),
-    };
+    const type = (scalarText(item.type) ?? 'volume') as MountType;
+    const mount: ServiceMount = { type, target: scalarText(item.target) ?? '', readOnly: item.read_only === true };
     const source = scalarText(item.source);
     if (source) mount.source = source;
     if (type === 'bind') {
       const bind = isMapping(item.bind) ? item.bind : {};
-      mount.bind = { createHostPath: asBool(bind.create_host_path, true, `${path}.${i}.bind.create_host_path`, ctx) };
+      mount.bind = { createHostPath: bind.create_host_path !== false };
       const propagation = scalarText(bind.propagation);
       if (propagation) mount.bind.propagation = propagation;
       const selinux = scalarText(bind.selinux);
@@ -226,7 +213,7 @@ function mounts(value: unknown, path: string, ctx: FileContext): ServiceMount[] 
     }
     if (type === 'volume') {
       const volume = isMapping(item.volume) ? item.volume : {};
-      mount.volume = { nocopy: asBool(volume.nocopy, false, `${path}.${i}.volume.nocopy`, ctx) };
+      mount.volume = { nocopy: volume.nocopy === true };
       const subpath = scalarText(volume.subpath);
       if (subpath) mount.volume.subpath = subpath;
     }

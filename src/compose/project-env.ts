@@ -26,12 +26,23 @@ export function readEnvFiles(
   const definedIn: Record<string, string> = {};
   const files: string[] = [];
   for (const { path, required } of paths) {
-    const text = sources.readText(path);
-    if (text === undefined) {
-      if (required) issues.push({ file: displayPath(path, cwd), message: 'env file not found', severity: 'error' });
+    const read = sources.read(path);
+    if ('problem' in read) {
+      // Like Compose (compose-go's WithEnvFiles), the default `.env` is skipped when missing or a directory;
+      // any other reason it cannot be read is an error, as is any problem with an --env-file.
+      const skipped = !required && (read.problem === 'not found' || read.problem === 'is a directory');
+      if (!skipped) {
+        const message =
+          read.problem === 'not found'
+            ? 'env file not found'
+            : read.problem === 'is a directory'
+              ? 'is a directory, not an env file'
+              : read.problem;
+        issues.push({ file: displayPath(path, cwd), message, severity: 'error' });
+      }
       continue;
     }
-    const parsed = parseDotenv(text, displayPath(path, cwd), (name) => shell[name] ?? values[name]);
+    const parsed = parseDotenv(read.text, displayPath(path, cwd), (name) => shell[name] ?? values[name]);
     issues.push(...parsed.issues);
     for (const [k, v] of Object.entries(parsed.values)) {
       if (v === undefined) continue;

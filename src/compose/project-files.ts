@@ -24,17 +24,17 @@ export function findProjectFiles(
 ): string[] {
   const explicit = given.length > 0 ? given : splitComposeFile(lookup);
   if (explicit.length > 0) {
-    const files = explicit.map((f) => resolve(cwd, f));
-    files.forEach((abs, i) => {
-      if (!sources.isFile(abs))
-        issues.push({ file: explicit[i], message: 'compose file not found', severity: 'error' });
-    });
-    return files;
+    // Missing or unreadable files are reported when they are read (load-model.ts), with the reason.
+    if (explicit.includes('-')) {
+      issues.push({ message: 'reading a compose file from standard input is not supported', severity: 'error' });
+    }
+    return explicit.map((f) => resolve(cwd, f));
   }
+  // Compose stats the candidates, so a directory named compose.yaml is found, then fails to read.
   for (let dir = cwd; ; dir = dirname(dir)) {
-    const main = DEFAULT_COMPOSE_FILES.map((n) => join(dir, n)).find((p) => sources.isFile(p));
+    const main = DEFAULT_COMPOSE_FILES.map((n) => join(dir, n)).find((p) => sources.exists(p));
     if (main) {
-      const override = DEFAULT_OVERRIDE_FILES.map((n) => join(dir, n)).find((p) => sources.isFile(p));
+      const override = DEFAULT_OVERRIDE_FILES.map((n) => join(dir, n)).find((p) => sources.exists(p));
       return override ? [main, override] : [main];
     }
     if (dirname(dir) === dir) break;

@@ -20,11 +20,12 @@ export function resolveServiceEnvironment(
   files.forEach((entry, i) => {
     if (!isMapping(entry) || typeof entry.path !== 'string') return;
     const shown = displayPath(entry.path, cwd);
-    const text = sources.readText(entry.path);
-    if (text === undefined) {
-      if (entry.required !== false) report(ctx, `services.${name}.env_file.${i}`, `env file ${shown} not found`);
+    const read = sources.read(entry.path);
+    if ('problem' in read) {
+      if (entry.required !== false) report(ctx, `services.${name}.env_file.${i}`, `env file ${shown} ${read.problem}`);
       return;
     }
+    const text = read.text;
     if (scalarText(entry.format) === 'raw') Object.assign(out, parseRawEnvFile(text, lookup));
     else {
       const parsed = parseDotenv(text, shown, lookup);

@@ -96,9 +96,10 @@ function parseText(text: string, file: string): { doc: unknown; issues: Issue[] 
   });
   // An empty stream is still an array (flagged `empty`), so this covers every outcome.
   const list = [...docs];
-  for (const d of list) {
-    for (const err of d.errors) issues.push(issueAt(file, lines, err.pos[0], err.message));
-  }
+  // Only the first syntax error, as go-yaml reports it: the parser loses track there, and what follows (every
+  // line of a file that is not YAML at all) would bury it.
+  const syntax = list.flatMap((d) => d.errors)[0];
+  if (syntax) issues.push(issueAt(file, lines, syntax.pos[0], shortenQuotes(syntax.message)));
   const first = list[0];
   if (!first || issues.length > 0) return { doc: null, issues };
 
@@ -170,7 +171,8 @@ function toValue(node: Node | null | undefined, path: string, w: Walk): unknown 
 
 function untagged(node: Node, path: string, w: Walk): unknown {
   if (isScalar(node)) return scalarValue(node.value, node.type === 'PLAIN', node.tag);
-  if (isSeq(node)) return node.items.map((item, i) => toValue(item as Node | null, `${path}[${i}]`, w));
+  if (isSeq(node))
+    return node.items.map((item, i) => toValue(item as Node | null, path === '' ? String(i) : `${path}.${i}`, w));
   if (isMap(node)) return mappingValue(node, path, w);
   return null;
 }
@@ -355,6 +357,11 @@ function lineColumn(text: string, offset: number): { line: number; col: number }
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   return { line, col: offset - before.lastIndexOf('\n') };
+}
+
+/** The parser quotes the text it choked on, which can be whole paragraphs: keep the start of each quote. */
+function shortenQuotes(message: string): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, (quote) => (quote.length > 42 ? `${quote.slice(0, 40)}…"` : quote));
 }
 
 function issueAt(file: string, lines: LineCounter, offset: number, message: string, path?: string): Issue {
