@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fixture images Rehearsa's example and tests use, with no registry: a busybox-static rootfs
-# (seconds) and a Debian bookworm minbase (debootstrap) with postgres, redis and nginx from Debian.
+# (seconds) and a Debian bookworm minbase (debootstrap) with postgres, mariadb, redis and nginx from
+# Debian.
 # Cached by tag: an image that exists is never rebuilt. `--only busybox` builds just the fast one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,5 +68,6 @@ build_busybox
 [ "$ONLY" = busybox ] && exit 0
 build_bookworm
 build_from_recipe rehearsa-fixture/postgres:15 fixtures/images/postgres
+build_from_recipe rehearsa-fixture/mariadb:10 fixtures/images/mariadb
 build_from_recipe rehearsa-fixture/redis:7 fixtures/images/redis
 build_from_recipe rehearsa-fixture/nginx:1 fixtures/images/nginx

@@ -124,6 +124,8 @@ export interface Service {
   extraHosts: string[];
   dns: string[];
   shmSizeBytes?: number;
+  /** Hard memory limit (`mem_limit` / `deploy.resources.limits.memory`), in bytes. */
+  memLimitBytes?: number;
   init?: boolean;
   stopSignal?: string;
   stopGracePeriodMs?: number;
@@ -274,6 +276,8 @@ export interface PlannedContainer {
   extraHosts: string[];
   dns: string[];
   shmSizeBytes?: number;
+  /** Hard memory limit (`mem_limit` / `deploy.resources.limits.memory`), in bytes. */
+  memLimitBytes?: number;
   init?: boolean;
   stopSignal?: string;
   readOnlyRootfs: boolean;

@@ -13,7 +13,10 @@ import { parsePolicyFlags } from '../policy/policy-flags.js';
 import { loadProjectFrom } from './load-project.js';
 import type { Sources } from './read-sources.js';
 
-const SEED = Number(process.env.REHEARSA_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+// Fixed in CI so a landing is reproducible; random elsewhere to keep exploring. Either way it is printed.
+const SEED = Number(
+  process.env.REHEARSA_FUZZ_SEED ?? (process.env.CI ? 20261203 : Math.floor(Math.random() * 2 ** 31)),
+);
 const ROOT = '/fuzz/app';
 /** Per-case ceiling: generous, since a shared CI machine can stall any single case. */
 const MAX_CASE_MS = 1000;

@@ -510,6 +510,45 @@ describe('loadProject: other service fields', () => {
     const errors = await loadErrors(dir);
     assert.equal(errors.length, 3);
   });
+
+  it('normalises mem_limit and deploy.resources.limits.memory into memLimitBytes, refusing distinct values', async () => {
+    const dir = fixture({
+      'compose.yaml': [
+        'services:',
+        '  a: {image: a, mem_limit: 16m}',
+        '  b: {image: b, mem_limit: 1g}',
+        '  c: {image: c, mem_limit: 1048576}',
+        '  d: {image: d, deploy: {resources: {limits: {memory: 512M}}}}',
+        '  e: {image: e, mem_limit: 64m, deploy: {resources: {limits: {memory: 64m}}}}',
+        '  f: {image: f, mem_limit: "1.5g"}',
+        '  g: {image: g, mem_limit: 0}',
+        '  h: {image: h}',
+        '',
+      ].join('\n'),
+    });
+    const { services } = await load(dir);
+    assert.equal(services.a?.memLimitBytes, 16_777_216);
+    assert.equal(services.b?.memLimitBytes, 1_073_741_824);
+    assert.equal(services.c?.memLimitBytes, 1_048_576);
+    assert.equal(services.d?.memLimitBytes, 536_870_912);
+    assert.equal(services.e?.memLimitBytes, 67_108_864);
+    assert.equal(services.f?.memLimitBytes, 1_610_612_736);
+    assert.equal(services.g?.memLimitBytes, undefined);
+    assert.equal(services.h?.memLimitBytes, undefined);
+
+    const bad = fixture({
+      'compose.yaml': [
+        'services:',
+        '  a: {image: a, mem_limit: 16m, deploy: {resources: {limits: {memory: 32m}}}}',
+        '  b: {image: b, mem_limit: lots}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(await loadErrors(bad), [
+      "compose.yaml › services.a: can't set distinct values on 'mem_limit' (16777216) and 'deploy.resources.limits.memory' (33554432)",
+      'compose.yaml › services.b.mem_limit: "lots" is not a size (use 512m)',
+    ]);
+  });
 });
 
 describe('loadProject: project name', () => {

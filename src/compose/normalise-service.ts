@@ -118,10 +118,38 @@ export function normaliseService(name: string, raw: Mapping, parts: ResolvedPart
     if (ms !== undefined) service.stopGracePeriodMs = ms;
   }
   const deploy = isMapping(raw.deploy) ? raw.deploy : {};
+  const memLimit = memoryLimit(raw, deploy, name, ctx);
+  if (memLimit !== undefined) service.memLimitBytes = memLimit;
   const condition = isMapping(deploy.restart_policy) ? scalarText(deploy.restart_policy.condition) : undefined;
   if (condition !== undefined) service.deployRestartCondition = condition;
   if (!service.image && !service.build) report(ctx, `services.${name}`, 'has neither an image nor a build context');
   return service;
+}
+
+/**
+ * `mem_limit` and `deploy.resources.limits.memory` in bytes; 0 means no limit. compose-go (loader/validate.go)
+ * refuses the file when mem_limit is set and a `limits` mapping says otherwise, so the two never compete.
+ */
+function memoryLimit(raw: Mapping, deploy: Mapping, name: string, ctx: FileContext): number | undefined {
+  const read = (value: unknown, path: string): number | undefined => {
+    if (value === undefined || value === null) return undefined;
+    const bytes = parseBytes(scalarText(value) ?? '');
+    if (bytes === undefined || bytes < 0) report(ctx, path, `${JSON.stringify(value)} is not a size (use 512m)`);
+    return bytes !== undefined && bytes >= 0 ? bytes : undefined;
+  };
+  const resources = isMapping(deploy.resources) ? deploy.resources : {};
+  const limits = isMapping(resources.limits) ? resources.limits : undefined;
+  const fromMemLimit = read(raw.mem_limit, `services.${name}.mem_limit`);
+  const fromDeploy = read(limits?.memory, `services.${name}.deploy.resources.limits.memory`);
+  if (fromMemLimit && limits && (fromDeploy ?? 0) !== fromMemLimit) {
+    report(
+      ctx,
+      `services.${name}`,
+      `can't set distinct values on 'mem_limit' (${fromMemLimit}) and 'deploy.resources.limits.memory' (${fromDeploy ?? 0})`,
+    );
+  }
+  const bytes = fromDeploy || fromMemLimit;
+  return bytes ? bytes : undefined;
 }
 
 /** Replicas would all claim the same container_name (compose-go refuses it). */

@@ -228,7 +228,13 @@ function mappingValue(node: YAMLMap, path: string, w: Walk): Record<string, unkn
     if (earlier !== undefined) {
       // Compose ≥ 2.17 rejects a second `<<` too; the fix is `<<: [*a, *b]`.
       w.issues.push(
-        issueAt(w.file, w.lines, keyOffset, `mapping key "${key}" already defined at line ${earlier}`, path),
+        issueAt(
+          w.file,
+          w.lines,
+          keyOffset,
+          `mapping key ${JSON.stringify(key)} already defined at line ${earlier}`,
+          path,
+        ),
       );
       continue;
     }

@@ -48,6 +48,15 @@ test('container body: healthcheck durations in nanoseconds, StartInterval only f
   });
 });
 
+test('container body: a memory limit sets Memory only, as Compose does; none sets nothing', () => {
+  const host = containerBody({ ...base, memoryBytes: 16_777_216 }, '1.41').HostConfig as Record<string, unknown>;
+  assert.equal(host.Memory, 16_777_216);
+  assert.equal('MemorySwap' in host, false);
+  const unlimited = containerBody(base, '1.41').HostConfig as Record<string, unknown>;
+  assert.equal('Memory' in unlimited, false);
+  assert.equal('MemorySwap' in unlimited, false);
+});
+
 test('container body: network, mounts, host settings and never any port binding', () => {
   const body = containerBody(
     {

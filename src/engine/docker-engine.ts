@@ -620,6 +620,8 @@ export function containerBody(spec: ContainerSpec, apiVersion: string): Record<s
         : {}),
     },
     ...(spec.shmSizeBytes !== undefined ? { ShmSize: spec.shmSizeBytes } : {}),
+    // As Compose does: the limit alone, swap left to the engine's default (memswap_limit is not carried through).
+    ...(spec.memoryBytes !== undefined ? { Memory: spec.memoryBytes } : {}),
     ...(spec.init !== undefined ? { Init: spec.init } : {}),
     ...(spec.pid !== undefined ? { PidMode: spec.pid } : {}),
     ...(spec.ipc !== undefined ? { IpcMode: spec.ipc } : {}),

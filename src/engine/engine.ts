@@ -49,6 +49,8 @@ export interface ContainerSpec {
   extraHosts: string[];
   dns: string[];
   shmSizeBytes?: number;
+  /** Hard memory limit in bytes; swap is capped to the same value so the limit holds. */
+  memoryBytes?: number;
   init?: boolean;
   stopSignal?: string;
   readOnlyRootfs: boolean;

@@ -28,6 +28,12 @@ test('names, labels and networks are run-scoped; networks are internal unless eg
   );
 });
 
+test('the memory limit is carried to the planned container, and absent without one', () => {
+  const plan = buildPlan(makeProject([makeService('db', { memLimitBytes: 16_777_216 }), makeService('web')]), options);
+  assert.equal(plan.containers.find((c) => c.service === 'db')?.memLimitBytes, 16_777_216);
+  assert.equal('memLimitBytes' in plan.containers.find((c) => c.service === 'web')!, false);
+});
+
 test('ports are never published, only exposed, and the drop is reported', () => {
   const plan = buildPlan(
     makeProject([

@@ -168,6 +168,7 @@ function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
     extraHosts: service.extraHosts,
     dns: service.dns,
     ...(service.shmSizeBytes !== undefined ? { shmSizeBytes: service.shmSizeBytes } : {}),
+    ...(service.memLimitBytes !== undefined ? { memLimitBytes: service.memLimitBytes } : {}),
     ...(service.init !== undefined ? { init: service.init } : {}),
     ...(service.stopSignal ? { stopSignal: service.stopSignal } : {}),
     readOnlyRootfs: service.readOnly,

@@ -1,6 +1,6 @@
 // `stack config` output on real stacks: Compose's long syntax, Go durations, bytes, sorted keys; YAML and JSON agree.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -52,5 +52,21 @@ describe('renderConfig on corpus stacks', { skip: !existsSync(CORPUS) && 'corpus
       condition: 'service_healthy',
       required: true,
     });
+  });
+});
+
+describe('renderConfig: memory limit', () => {
+  it('prints mem_limit in bytes, from mem_limit or deploy.resources.limits.memory, and nothing without one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rehearsa-render-config-'));
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      'services:\n  a: {image: a, mem_limit: 16m}\n  b: {image: b, deploy: {resources: {limits: {memory: 1g}}}}\n  c: {image: c}\n',
+    );
+    const project = await loadProject({ files: [], cwd: dir, env: {} });
+    const doc = projectToConfig(project) as { services: Record<string, Record<string, unknown>> };
+    assert.equal(doc.services.a?.mem_limit, 16_777_216);
+    assert.equal(doc.services.b?.mem_limit, 1_073_741_824);
+    assert.equal('mem_limit' in doc.services.c!, false);
+    assert.match(renderConfig(project, 'yaml'), /^ {4}mem_limit: 16777216$/m);
   });
 });

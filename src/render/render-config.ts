@@ -94,6 +94,7 @@ function serviceToConfig(s: Service): Doc {
     extra_hosts: s.extraHosts,
     dns: s.dns,
     shm_size: s.shmSizeBytes,
+    mem_limit: s.memLimitBytes,
     init: s.init,
     stop_signal: s.stopSignal,
     stop_grace_period: s.stopGracePeriodMs === undefined ? undefined : formatDuration(s.stopGracePeriodMs),

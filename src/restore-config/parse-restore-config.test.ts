@@ -183,6 +183,26 @@ describe('parseRestoreConfig', () => {
     );
   });
 
+  test('a probe type or source kind named like an Object.prototype member is refused, not looked up', () => {
+    // Found by the fuzz test: `type: toString` reached PROBE_KEYS.toString and threw on `.includes`.
+    assert.deepEqual(
+      errors({
+        restore: { db: { from: 'constructor', path: 'x' } },
+        probes: [
+          { service: 'web', type: 'toString', url: 'http://web' },
+          { service: 'web', type: 'constructor' },
+          { service: 'web', type: '__proto__', address: 'web:80' },
+        ],
+      }),
+      [
+        'compose.yaml › x-rehearsa.restore.db.from: "constructor" must be one of archive, directory, restic, borg, live',
+        'compose.yaml › x-rehearsa.probes[0].type: "toString" must be one of http, tcp, exec, sql',
+        'compose.yaml › x-rehearsa.probes[1].type: "constructor" must be one of http, tcp, exec, sql',
+        'compose.yaml › x-rehearsa.probes[2].type: "__proto__" must be one of http, tcp, exec, sql',
+      ],
+    );
+  });
+
   test('in rehearsa.yml paths have no prefix', () => {
     const issues = parseRestoreConfig({ binds: 'x' }, { file: 'rehearsa.yml', prefix: '', baseDir: '/srv' }).issues;
     assert.deepEqual(issues.map(formatIssue), ['rehearsa.yml › binds: "x" must be one of copy, readonly, empty']);

@@ -188,7 +188,7 @@ function parseProbe(entry: unknown, path: string, origin: string, fail: Fail): P
     return undefined;
   }
   const type = entry.type;
-  if (typeof type !== 'string' || !(type in PROBE_KEYS)) {
+  if (typeof type !== 'string' || !Object.hasOwn(PROBE_KEYS, type)) {
     fail(`${path}.type`, `${show(type)} must be one of ${Object.keys(PROBE_KEYS).join(', ')}`);
     return undefined;
   }

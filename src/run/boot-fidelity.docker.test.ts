@@ -230,6 +230,23 @@ describe('boot fidelity against the real engine', { timeout: 300_000 }, () => {
     assert.ok(loop.events!.some((e) => e.state === 'restarted'));
   });
 
+  test('OOM: a service over its mem_limit is killed by the OOM killer and scores 0 as oom', async () => {
+    // 16 MiB (swap capped to the same) against ~200 MB held in a shell variable: the kernel kills the shell.
+    const run = await rehearse(
+      compose(`  hog:
+    image: ${BUSYBOX}
+    mem_limit: 16m
+    command: ['sh', '-c', 'a=$$(head -c 200000000 /dev/zero | tr "\\0" a); echo $$a | wc -c']
+`),
+      // Without a healthcheck "running" is ready at once: the settle window is what sees the kill.
+      { args: ['--settle', '3'] },
+    );
+    assert.equal(run.code, 1, run.stderr);
+    const hog = run.by.hog!;
+    assert.deepEqual([hog.state, hog.reasonClass, hog.oomKilled, hog.score], ['exited', 'oom', true, 0], hog.reason);
+    assert.match(hog.reason!, /^killed by the OOM killer \(exit 137\)/);
+  });
+
   test('timeout: a healthcheck that has not reported by --timeout scores 40 as a timeout', async () => {
     const run = await rehearse(
       compose(`  slow: { image: ${BUSYBOX}, command: sleep 300, healthcheck: ${check('["CMD", "true"]', '30s')} }\n`),

@@ -407,6 +407,7 @@ function toContainerSpec(c: PlannedContainer, containerIds: Map<string, string>)
     extraHosts: networkMode ? [] : c.extraHosts,
     dns: networkMode ? [] : c.dns,
     ...(c.shmSizeBytes !== undefined ? { shmSizeBytes: c.shmSizeBytes } : {}),
+    ...(c.memLimitBytes !== undefined ? { memoryBytes: c.memLimitBytes } : {}),
     ...(c.init !== undefined ? { init: c.init } : {}),
     ...(c.pid ? { pid: c.pid } : {}),
     ...(c.ipc ? { ipc: c.ipc } : {}),
