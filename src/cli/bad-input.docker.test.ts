@@ -56,6 +56,14 @@ const cases: { name: string; files: Record<string, string>; args: string[]; stde
     ],
   },
   {
+    name: 'a pull_policy the rehearsal cannot honour',
+    files: { 'compose.yaml': 'services:\n  web: {image: rehearsa-fixture/busybox:1, pull_policy: sometimes}\n' },
+    args: [],
+    stderr: [
+      'rehearsa: compose.yaml › services.web.pull_policy: "sometimes" must be one of always, never, missing, build, daily, weekly, refresh or every_<duration>',
+    ],
+  },
+  {
     name: 'no service left to rehearse',
     files: { 'compose.yaml': 'services:\n  web: {image: x, profiles: [debug]}\n' },
     args: [],

@@ -5,6 +5,7 @@ import { ExitCode, failOnIssues, InterruptedError, RehearsaError } from '../erro
 import { acquireStackLock, describeOwner } from '../history/stack-lock.js';
 import type { ComposeProject, Finding, Issue, Plan, RunResult, ServiceOutcome } from '../model.js';
 import { buildPlan, type PullPolicy } from '../plan/build-plan.js';
+import { checkEngineSupport } from '../plan/check-engine-support.js';
 import { type HostAccess, refuseHostAccess } from '../plan/refuse-host-access.js';
 import { evaluatePolicy } from '../policy/evaluate-policy.js';
 import { runPreflight } from '../preflight/run-preflight.js';
@@ -113,7 +114,8 @@ async function rehearseStack(
   // A damaged history found only when recording would lose the whole run: look at every page before booting.
   history.checkReadable();
   const engine = ctx.engine();
-  await engine.ping(signal);
+  const info = await engine.ping(signal);
+  failOnIssues(checkEngineSupport(project, info.apiVersion, displayPath(project.files[0], ctx.cwd)));
   await sweepDeadRuns(engine);
 
   const facts = await gatherHostFacts(project, engine);
