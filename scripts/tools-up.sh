@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the real-engine tests use when they are missing (as root): Compose v1 as the live
-# stack and benchmark peer, restic and borg as real backup sources, htpasswd for the protected registry.
+# stack and benchmark peer, restic and borg as real backup sources, htpasswd for the protected registry, zstd
+# for .tar.zst archives.
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,7 @@ command -v restic >/dev/null 2>&1 || missing+=(restic)
 command -v borg >/dev/null 2>&1 || missing+=(borgbackup)
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 [ ${#missing[@]} -eq 0 ] && { echo "tools: all present"; exit 0; }
 
 if [ "$(id -u)" != 0 ]; then
