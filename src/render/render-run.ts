@@ -1,6 +1,14 @@
 import type { RunResult, ServiceOutcome } from '../model.js';
 import type { Palette } from './colors.js';
-import { colorByRisk, compareText, describePolicy, formatSeconds, formatTrend, sanitizeLine } from './format.js';
+import {
+  colorByRisk,
+  compareText,
+  describePolicy,
+  formatBytes,
+  formatSeconds,
+  formatTrend,
+  sanitizeLine,
+} from './format.js';
 import { renderFindings } from './render-findings.js';
 import { readyIn, stateLabel } from './service-labels.js';
 import { renderTable } from './table.js';
@@ -131,15 +139,4 @@ function dataLines(result: RunResult, palette: Palette): string[] {
 
 function firstEvidenceLine(evidence: string | undefined): string {
   return evidence?.split('\n').find((l) => l.trim() !== '') ?? '';
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -51,3 +51,39 @@ test('.tar, .tar.gz and .tar.zst archives restore into the scratch volume', asyn
     assert.deepEqual(await leftovers(`rehearsa.stack=${stack}`), []);
   }
 });
+
+test('a bind over bind_size_cap is not copied: it starts empty and a finding says so', async () => {
+  const dir = writeTree({
+    'site/big.txt': 'x'.repeat(20_000),
+    'compose.yaml': `services:
+  web:
+    image: ${BUSYBOX}
+    command: sleep 300
+    volumes: ["./site:/srv/site"]
+x-rehearsa:
+  helper_image: ${BUSYBOX}
+  bind_size_cap: 4KB
+  probes:
+    - { service: web, type: exec, command: "test ! -e /srv/site/big.txt" }
+`,
+  });
+  const stack = uniqueStack('bindcap');
+  const result = await runRehearsa(['stack', 'test', '--stack', stack, '--json', '--settle', '0'], {
+    cwd: dir,
+    dataDir: mkdtempSync(join(tmpdir(), 'rehearsa-data-')),
+  });
+  const doc = JSON.parse(result.stdout) as {
+    findings: { rule: string; message: string }[];
+    probes: { passed: boolean }[];
+  };
+  const cap = doc.findings.find((f) => f.rule === 'bind_size_cap');
+  assert.equal(
+    cap?.message,
+    `bind ${join(dir, 'site')} holds more than 4.0 KiB: not copied, /srv/site starts empty (raise bind_size_cap or use --binds readonly)`,
+  );
+  assert.deepEqual(
+    doc.probes.map((p) => p.passed),
+    [true],
+  );
+  assert.deepEqual(await leftovers(`rehearsa.stack=${stack}`), []);
+});

@@ -1,6 +1,7 @@
 import { Transform } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
 import type { Finding, Plan, PlannedVolume, RestoreRecord } from '../model.js';
+import { formatBytes } from '../render/format.js';
 import { archiveSource } from './archive-source.js';
 import { borgSource } from './borg-source.js';
 import { directorySource } from './directory-source.js';
@@ -97,7 +98,7 @@ async function jobFor(
       rule: 'bind_size_cap',
       severity: 'warning',
       service,
-      message: `bind ${source} holds more than ${mib(options.bindSizeCapBytes)}: not copied, ${v.bind.target} starts empty (raise bind_size_cap or use --binds readonly)`,
+      message: `bind ${source} holds more than ${formatBytes(options.bindSizeCapBytes)}: not copied, ${v.bind.target} starts empty (raise bind_size_cap or use --binds readonly)`,
     });
     return undefined;
   }
@@ -203,8 +204,4 @@ function messageOf(error: unknown): string {
 
 function hours(ms: number): string {
   return ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)}h` : `${Math.round(ms / 60_000)}m`;
-}
-
-function mib(bytes: number): string {
-  return `${Math.round(bytes / (1024 * 1024))} MiB`;
 }
