@@ -72,11 +72,18 @@ export class ReadinessTracker {
         if (value !== undefined) finish({ value });
         else if (now() >= deadlineMs) finish({ timedOut: true });
       };
+      // A timer can fire a little before `now()` reaches the deadline: re-arm it until it does, or the wait
+      // would hang until some unrelated event arrived (forever on a quiet stack).
+      const onTimer = () => {
+        timer = undefined;
+        listener();
+        if (this.listeners.has(listener)) timer = setTimeout(onTimer, Math.max(1, deadlineMs - now()));
+      };
       const onAbort = () => finish(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
       if (signal.aborted) return onAbort();
       this.listeners.add(listener);
       signal.addEventListener('abort', onAbort, { once: true });
-      timer = setTimeout(listener, Math.max(0, deadlineMs - now()));
+      timer = setTimeout(onTimer, Math.max(0, deadlineMs - now()));
       listener();
     });
   }
