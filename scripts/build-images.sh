@@ -22,6 +22,7 @@ apt_install() {
 
 build_busybox() {
   have "$BUSYBOX" && { echo "images: $BUSYBOX cached"; return; }
+  local start=$SECONDS
   [ -x /bin/busybox ] || apt_install busybox-static
   local root
   root=$(mktemp -d)
@@ -37,11 +38,12 @@ build_busybox() {
   tar -C "$root" -c . | docker import \
     --change 'ENV PATH=/bin' --change 'CMD ["sh"]' - "$BUSYBOX" >/dev/null
   rm -rf "$root"
-  echo "images: built $BUSYBOX"
+  echo "images: built $BUSYBOX in $((SECONDS - start)) s"
 }
 
 build_bookworm() {
   have "$BOOKWORM" && { echo "images: $BOOKWORM cached"; return; }
+  local start=$SECONDS
   command -v debootstrap >/dev/null 2>&1 || apt_install debootstrap
   local root
   root=$(mktemp -d)
@@ -53,15 +55,20 @@ build_bookworm() {
   rm -rf "$root"/var/cache/apt/archives/*.deb
   tar -C "$root" -c . | docker import --change 'CMD ["bash"]' - "$BOOKWORM" >/dev/null
   rm -rf "$root"
-  echo "images: built $BOOKWORM"
+  echo "images: built $BOOKWORM in $((SECONDS - start)) s"
 }
 
 build_from_recipe() {
   local tag=$1 dir=$2
   have "$tag" && { echo "images: $tag cached"; return; }
+  local start=$SECONDS
   echo "images: building $tag from $dir"
-  DOCKER_BUILDKIT=0 docker build -q --network host -t "$tag" "$dir" >/dev/null
-  echo "images: built $tag"
+  # The legacy builder's deprecation notice is noise; the build's own output is shown when it fails.
+  DOCKER_BUILDKIT=0 docker build --network host -t "$tag" "$dir" >/tmp/rehearsa-image-build.log 2>&1 || {
+    tail -n 30 /tmp/rehearsa-image-build.log >&2
+    exit 1
+  }
+  echo "images: built $tag in $((SECONDS - start)) s"
 }
 
 build_busybox

@@ -58,7 +58,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`\nrehearsa: ${name} again, exiting now; remove leftovers with: rehearsa cleanup\n`);
       process.exit(ExitCode.Interrupted);
     }
-    process.stderr.write(`\nrehearsa: ${name} received, cleaning up (press Ctrl-C again to exit at once)\n`);
+    process.stderr.write(`\nrehearsa: ${name} received, stopping (press Ctrl-C again to exit at once)\n`);
     interrupt.abort(new Error(name));
   };
   const onInt = () => onSignal('SIGINT');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseDotenv } from '../compose/dotenv.js';
+import { displayPath as displayComposePath } from '../compose/file-context.js';
 import { checkImageReferences } from '../compose/image-reference.js';
 import { loadProject } from '../compose/load-project.js';
 import type { Engine } from '../engine/engine.js';
@@ -131,9 +132,7 @@ export async function stackPlan(
 
 /** A path as the user would have typed it: relative to the working directory when inside it. */
 export function displayPath(path: string | undefined, cwd: string): string | undefined {
-  if (!path) return undefined;
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+  return path ? displayComposePath(path, cwd) : undefined;
 }
 
 async function reachableEngine(ctx: CommandContext, signal: AbortSignal): Promise<Engine | undefined> {

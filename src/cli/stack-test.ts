@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { relative } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { ExitCode, failOnIssues, InterruptedError, RehearsaError } from '../errors.js';
 import { acquireStackLock, describeOwner } from '../history/stack-lock.js';
@@ -75,7 +74,7 @@ export async function stackTest(
   const { project, stack } = await loadStack(options, ctx);
   failOnIssues(nothingToRehearse(project, displayPath(project.files[0], ctx.cwd)));
   failOnIssues(checkBuildContexts(project));
-  const file = project.files[0] === undefined ? undefined : relative(ctx.cwd, project.files[0]);
+  const file = displayPath(project.files[0], ctx.cwd);
   failOnIssues(refuseHostAccess(project, new Set(options.allowHost), file));
   const lock = await acquireStackLock(options.lockDir, stack, {
     owner: currentOwner(),

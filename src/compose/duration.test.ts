@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatAge, formatDuration, parseDuration } from './duration.js';
 
 describe('parseDuration', () => {
   it('parses Go durations into milliseconds', () => {
@@ -77,5 +77,19 @@ describe('formatDuration', () => {
   it('round-trips with parseDuration', () => {
     for (const text of ['1m30s', '1h5m30.02s', '250ms', '45s'])
       assert.equal(formatDuration(parseDuration(text)!), text);
+  });
+});
+
+describe('formatAge', () => {
+  it('writes ages and limits at whole seconds, never as a fraction of an hour', () => {
+    const cases: [number, string][] = [
+      [40_400, '40s'],
+      [60_000, '1m0s'],
+      [5_400_000, '1h30m0s'],
+      [93_912_345, '26h5m12s'],
+      [250, '250ms'],
+      [0, '0s'],
+    ];
+    for (const [ms, text] of cases) assert.equal(formatAge(ms), text, String(ms));
   });
 });

@@ -73,6 +73,11 @@ export function formatDuration(ms: number): string {
   return `${sign}${seconds}`;
 }
 
+/** An age or a limit for people: Go's duration format at whole seconds (`40s`, `26h0m0s`), milliseconds below 1 s. */
+export function formatAge(ms: number): string {
+  return formatDuration(ms < 1000 ? Math.round(ms) : Math.round(ms / 1000) * 1000);
+}
+
 /** `value / 10^digits` written without trailing zeros (`1500, 3` → `1.5`). */
 function decimal(value: bigint, digits: number): string {
   const scale = 10n ** BigInt(digits);

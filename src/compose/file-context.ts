@@ -1,4 +1,4 @@
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Issue } from '../model.js';
 import type { Origin } from './origins.js';
 
@@ -53,8 +53,10 @@ export function hostPath(ctx: FileContext, path: string): string {
   return isAbsolute(path) ? resolve(path) : resolve(ctx.baseDir, path);
 }
 
-/** A path as issues show it: relative to the cwd when below it, else absolute. */
+/** A path as issues show it: relative to the cwd when below it (and the cwd is not `/`), else absolute. */
 export function displayPath(abs: string, cwd: string): string {
+  // Relative to `/`, a path would only lose its leading slash.
+  if (dirname(cwd) === cwd) return abs;
   const rel = relative(cwd, abs);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
 }

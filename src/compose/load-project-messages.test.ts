@@ -133,6 +133,21 @@ describe('loadProject messages: files that cannot be compose files', () => {
     assert.deepEqual(issues, [{ file: 'compose.yaml', message: 'permission denied', severity: 'error' }]);
   });
 
+  it('reports a missing file at the filesystem root once, by its absolute path, and nothing that follows from it', async () => {
+    const issues = (() => {
+      try {
+        loadProjectFrom({ files: ['/rehearsa-no-such-compose.yml'], cwd: '/', env: {} }, fileSources());
+      } catch (error) {
+        if (error instanceof InputError) return error.issues;
+        throw error;
+      }
+      return [];
+    })();
+    assert.deepEqual(issues, [
+      { file: '/rehearsa-no-such-compose.yml', message: 'compose file not found', severity: 'error' },
+    ]);
+  });
+
   it('finds a directory named compose.yaml, as Compose does, and says what it is', async () => {
     const dir = fixture({});
     mkdirSync(join(dir, 'compose.yaml'));

@@ -73,6 +73,12 @@ export function loadProjectFrom(options: LoadOptions, sources: Sources): Compose
     },
     issues,
   );
+  // A compose file that cannot be read explains what follows (even an empty name for a project directory of `/`).
+  failOnIssues(
+    issues.filter(
+      (i) => i.severity === 'error' && i.path === undefined && files.some((f) => displayPath(f, cwd) === i.file),
+    ),
+  );
   const lookup: Lookup = (variable) => (variable === 'COMPOSE_PROJECT_NAME' ? name : envLookup(variable));
   const env: ModelEnv = {
     ...reading,

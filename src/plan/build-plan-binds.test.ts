@@ -43,3 +43,15 @@ test('empty gives an empty stand-in; readonly (and no bind options) keep the rea
   assert.equal(buildPlan(project, options).containers[0]!.mounts[0]?.readOnly, true);
   assert.equal(buildPlan(project, binds('readonly', ['/www'])).containers[0]!.mounts[0]?.type, 'volume');
 });
+
+test('a restored bind target is said to be restored, whatever the bind mode, and its host path is not copied', () => {
+  for (const mode of ['copy', 'readonly', 'empty'] as const) {
+    const plan = buildPlan(project, binds(mode, ['/www']));
+    assert.equal(plan.volumes[0]?.seed, 'empty', mode);
+    assert.ok(
+      plan.rewrites.includes('web: bind /srv/site replaced by a scratch volume restored from its declared source'),
+      mode,
+    );
+    assert.ok(!plan.rewrites.some((r) => r.includes('copied')), mode);
+  }
+});

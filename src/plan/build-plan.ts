@@ -219,7 +219,14 @@ function planMount(service: Service, mount: Service['mounts'][number], ctx: Plan
       const key = `bind-${service.name}-${slug(mount.target)}`;
       const bind = { service: service.name, source, target: mount.target };
       const binds = ctx.options.binds;
-      const mode = binds?.restoredTargets.has(mount.target) ? 'copy' : (binds?.mode ?? 'readonly');
+      if (binds?.restoredTargets.has(mount.target)) {
+        // The declared restore fills this volume; the host path is not read at all.
+        ctx.rewrites.push(
+          `${service.name}: bind ${source} replaced by a scratch volume restored from its declared source`,
+        );
+        return { type: 'volume', source: ctx.scratch(key, { seed: 'empty', bind }), ...rest(mount) };
+      }
+      const mode = binds?.mode ?? 'readonly';
       if (ctx.options.existingPaths.has(source) && mode !== 'readonly' && binds?.directories.has(source)) {
         // A live path is never mounted read-write: the service writes to a copy (or an empty stand-in).
         const how = mode === 'copy' ? 'copied into a' : 'replaced by an empty';

@@ -95,4 +95,14 @@ describe('evaluatePolicy', () => {
       ['min_confidence', 'block_on_regression', 'duration_spike'],
     );
   });
+
+  it('max_backup_age names each stale snapshot with its age and the limit in readable units', () => {
+    const verdict = evaluatePolicy({ maxBackupAgeMs: 60_000 }, summary(), [
+      { source: 'restic /srv/repo dc39ca1e', ageMs: 40_000 },
+      { source: 'borg /srv/borg::nightly', ageMs: 93_912_345 },
+    ]);
+    assert.deepEqual(verdict.violations, [
+      { rule: 'max_backup_age', message: 'borg /srv/borg::nightly is 26h5m12s old, older than the maximum 1m0s' },
+    ]);
+  });
 });

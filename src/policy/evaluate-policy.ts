@@ -1,3 +1,4 @@
+import { formatAge } from '../compose/duration.js';
 import type { PolicyRules, RunSummary, Verdict, Violation } from '../model.js';
 import { mergePolicy } from './policy-flags.js';
 
@@ -55,11 +56,9 @@ function backupAge(policy: PolicyRules, backups: readonly BackupAge[]): Violatio
     .filter((b) => b.ageMs > limit)
     .map((b) => ({
       rule: 'max_backup_age',
-      message: `${b.source} is ${hours(b.ageMs)} old, older than the maximum ${hours(limit)}`,
+      message: `${b.source} is ${formatAge(b.ageMs)} old, older than the maximum ${formatAge(limit)}`,
     }));
 }
-
-const hours = (ms: number): string => `${(ms / 3_600_000).toFixed(1)}h`;
 
 /**
  * Judges a run summary: violations come in rule order, and a stored policy only overrides the default

@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
-import { formatDuration } from '../compose/duration.js';
+import { formatAge } from '../compose/duration.js';
 import type { PolicyRules, Risk, Trend } from '../model.js';
 import type { Palette } from './colors.js';
 
@@ -49,7 +49,7 @@ export function describePolicy(rules: PolicyRules): string {
         : `fail-on-duration-spike ${rules.durationSpikePercent}%`,
     );
   }
-  if (rules.maxBackupAgeMs !== undefined) parts.push(`max-backup-age ${formatDuration(rules.maxBackupAgeMs)}`);
+  if (rules.maxBackupAgeMs !== undefined) parts.push(`max-backup-age ${formatAge(rules.maxBackupAgeMs)}`);
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 

@@ -203,3 +203,35 @@ test('colour is applied only through the palette', () => {
   assert.match(out, /\x1b\[32mhealthy\x1b\[39m/);
   assert.match(out, /\x1b\[32m\x1b\[1mPASS/);
 });
+
+test('a failed probe shows what it saw under its verdict; a passed one only its first line', () => {
+  const out = renderRun(
+    run({
+      probes: [
+        {
+          service: 'web',
+          type: 'http',
+          target: 'http://web/',
+          passed: false,
+          attempts: 3,
+          ms: 900,
+          reason: 'answered 200 without "hello" in its body',
+          evidence: 'HTTP/1.1 200 OK\n\n<h1>It works</h1>\n',
+        },
+        { service: 'db', type: 'tcp', target: 'db:5432', passed: true, attempts: 1, ms: 20, evidence: 'open\nmore' },
+      ],
+    }),
+    plain,
+  );
+  assert.ok(
+    out.includes(
+      [
+        '✗ probe web http http://web/: answered 200 without "hello" in its body',
+        '    HTTP/1.1 200 OK',
+        '    <h1>It works</h1>',
+        '✓ probe db tcp db:5432: open',
+      ].join('\n'),
+    ),
+    out,
+  );
+});

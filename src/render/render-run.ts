@@ -133,8 +133,19 @@ function dataLines(result: RunResult, palette: Palette): string[] {
     lines.push(
       `${mark} probe ${p.service} ${p.type} ${sanitizeLine(p.target)}${detail ? `: ${sanitizeLine(detail)}` : ''}`,
     );
+    // A failed probe shows what it saw, as a failed service shows its log tail.
+    if (!p.passed && !p.skipped) lines.push(...evidenceLines(p.evidence).map((l) => `    ${l}`));
   }
   return lines;
+}
+
+/** At most the first 5 non-empty lines of what a probe saw, each made safe for the terminal. */
+function evidenceLines(evidence: string | undefined): string[] {
+  return (evidence ?? '')
+    .split('\n')
+    .map(sanitizeLine)
+    .filter((l) => l.trim() !== '')
+    .slice(0, 5);
 }
 
 function firstEvidenceLine(evidence: string | undefined): string {

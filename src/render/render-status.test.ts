@@ -124,3 +124,8 @@ test('policy: a stored policy is laid over the defaults', () => {
     ].join('\n'),
   );
 });
+
+test('policy: a backup age limit is shown in the units it was given, not as a fraction of an hour', () => {
+  const shown = renderPolicy('shop', { maxBackupAgeMs: 60_000 }, { minConfidence: 70 });
+  assert.match(shown, /^max-backup-age {10}1m0s$/m);
+});

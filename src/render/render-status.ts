@@ -1,3 +1,4 @@
+import { formatAge } from '../compose/duration.js';
 import type { HistoryEntry, PolicyRules, StackStatus } from '../model.js';
 import { DEFAULT_DURATION_SPIKE_PERCENT } from '../policy/evaluate-policy.js';
 import type { Palette } from './colors.js';
@@ -65,9 +66,7 @@ export function renderPolicy(stack: string, rules: PolicyRules | undefined, defa
       ['fail-on-duration-spike', yesNo(effective.failOnDurationSpike)],
       ['duration-spike-percent', `${effective.durationSpikePercent ?? DEFAULT_DURATION_SPIKE_PERCENT}%`],
       // Shown only when set: most stacks restore from no snapshot, and the row would only say "off".
-      ...(effective.maxBackupAgeMs === undefined
-        ? []
-        : [['max-backup-age', `${+(effective.maxBackupAgeMs / 3_600_000).toFixed(2)}h`]]),
+      ...(effective.maxBackupAgeMs === undefined ? [] : [['max-backup-age', formatAge(effective.maxBackupAgeMs)]]),
     ],
   );
   return `${head}\n${table}\n`;

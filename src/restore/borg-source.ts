@@ -3,7 +3,7 @@ import type { RestoreSpec } from '../restore-config/restore-config.js';
 import { directorySource } from './directory-source.js';
 import { existingSuffix } from './existing-suffix.js';
 import { directoryInside, makeTempDir } from './extract-to-temp.js';
-import { lastLine, runCommand } from './run-command.js';
+import { reasonLine, runCommand } from './run-command.js';
 import type { SnapshotInfo } from './snapshot-info.js';
 import type { TarSource } from './tar-source.js';
 
@@ -37,7 +37,7 @@ export async function findBorgArchive(
   let name = spec.snapshot;
   const fail = (result: { code: number | null; stderr: string; missing: boolean }) => {
     if (result.missing) return { problem: 'the borg command is not installed' };
-    const why = lastLine(result.stderr);
+    const why = reasonLine(result.stderr);
     if (/passphrase .*incorrect/i.test(why)) return { problem: `wrong passphrase for borg repository ${repo}` };
     return {
       problem: `borg cannot read ${repo}${name === 'latest' ? '' : `::${name}`}: ${why || `exit ${result.code}`}`,
@@ -80,7 +80,7 @@ export function borgSource(spec: RestoreSpec, snapshot: SnapshotInfo, env: NodeJ
       try {
         const extracted = await runCommand('borg', ['extract', location], { env, cwd: temp.path, signal });
         if (extracted.code !== 0)
-          throw new Error(`borg extract failed: ${lastLine(extracted.stderr) || `exit ${extracted.code}`}`);
+          throw new Error(`borg extract failed: ${reasonLine(extracted.stderr) || `exit ${extracted.code}`}`);
         const root = await existingSuffix(temp.path, snapshot.root);
         const dir = await directoryInside(root, spec.subpath, `borg archive ${location}`);
         const opened = await directorySource(dir).open(signal);

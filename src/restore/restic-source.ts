@@ -2,7 +2,7 @@ import type { RestoreSpec } from '../restore-config/restore-config.js';
 import { directorySource } from './directory-source.js';
 import { existingSuffix } from './existing-suffix.js';
 import { directoryInside, makeTempDir } from './extract-to-temp.js';
-import { lastLine, runCommand } from './run-command.js';
+import { reasonLine, runCommand } from './run-command.js';
 import type { SnapshotInfo } from './snapshot-info.js';
 import type { TarSource } from './tar-source.js';
 
@@ -35,7 +35,7 @@ export async function findResticSnapshot(
   const listed = await runCommand('restic', ['-r', repo, 'snapshots', '--json', '--no-lock'], { env });
   if (listed.missing) return { problem: 'the restic command is not installed' };
   if (listed.code !== 0) {
-    const why = lastLine(listed.stderr);
+    const why = reasonLine(listed.stderr);
     if (/wrong password|no key found/i.test(why)) return { problem: `wrong password for restic repository ${repo}` };
     return { problem: `restic cannot read repository ${repo}: ${why || `exit ${listed.code}`}` };
   }
@@ -74,7 +74,7 @@ export function resticSource(spec: RestoreSpec, snapshot: SnapshotInfo, env: Nod
           },
         );
         if (restored.code !== 0)
-          throw new Error(`restic restore failed: ${lastLine(restored.stderr) || `exit ${restored.code}`}`);
+          throw new Error(`restic restore failed: ${reasonLine(restored.stderr) || `exit ${restored.code}`}`);
         // restic before 0.17 stores a relative backup path as given, later versions as absolute: try its suffixes.
         const root = await existingSuffix(temp.path, snapshot.root);
         const dir = await directoryInside(root, spec.subpath, `restic snapshot ${snapshot.id.slice(0, 8)}`);

@@ -1,4 +1,5 @@
 import { Transform } from 'node:stream';
+import { formatAge } from '../compose/duration.js';
 import type { Engine } from '../engine/engine.js';
 import type { Finding, Plan, PlannedVolume, RestoreRecord } from '../model.js';
 import { formatBytes } from '../render/format.js';
@@ -60,7 +61,7 @@ export async function restoreVolumes(
       findings.push({
         rule: 'backup_stale',
         severity: 'warning',
-        message: `${r.source} is ${hours(r.ageMs)} old, older than its max_age ${hours(spec.maxAgeMs)}`,
+        message: `${r.source} is ${formatAge(r.ageMs)} old, older than its max_age ${formatAge(spec.maxAgeMs)}`,
       });
     }
   }
@@ -200,8 +201,4 @@ function describe(r: ResolvedRestore): string {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function hours(ms: number): string {
-  return ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)}h` : `${Math.round(ms / 60_000)}m`;
 }

@@ -243,7 +243,8 @@ describe('restoring PostgreSQL data into the sandbox (real engine)', { timeout: 
 
     const borgRepo = join(work, 'borg-repo');
     const borgEnv = { ...process.env, BORG_PASSPHRASE: 'borg-pw' };
-    execFileSync('borg', ['init', '-e', 'repokey', borgRepo], { env: borgEnv });
+    // borg init prints key-safety advice on stderr: kept out of the test output.
+    execFileSync('borg', ['init', '-e', 'repokey', borgRepo], { env: borgEnv, stdio: 'pipe' });
     execFileSync('borg', ['create', `${borgRepo}::nightly`, join(work, 'pgdir')], { env: borgEnv });
     writeFileSync(join(work, 'borg-pw.txt'), 'borg-pw\n');
     const borgDir = stackDir({

@@ -71,19 +71,21 @@ export function commandStream(
   });
   child.on('close', (code) => {
     if (code === 0) out.end();
-    else out.destroy(new Error(`${cmd} exited with ${code ?? 'a signal'}: ${lastLine(stderr) || 'no message'}`));
+    else out.destroy(new Error(`${cmd} exited with ${code ?? 'a signal'}: ${reasonLine(stderr) || 'no message'}`));
   });
   return out;
 }
 
-/** The last non-empty line of a command's stderr: where CLIs put the reason. */
-export function lastLine(text: string): string {
-  return (
-    text
-      .trim()
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .at(-1) ?? ''
-  );
+/**
+ * The line of a command's stderr that says why it failed: restic's last `Fatal:` line (it prints hints after
+ * it, such as the repository path again), else the last non-empty line, where CLIs put the reason.
+ */
+export function reasonLine(text: string): string {
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const fatal = lines.findLast((l) => l.startsWith('Fatal: '));
+  return fatal ? fatal.slice('Fatal: '.length) : (lines.at(-1) ?? '');
 }

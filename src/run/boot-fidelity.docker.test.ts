@@ -254,7 +254,7 @@ describe('boot fidelity against the real engine', { timeout: 300_000 }, () => {
     );
     const slow = run.by.slow!;
     assert.deepEqual([slow.state, slow.reasonClass, slow.score], ['starting', 'timeout', 40]);
-    assert.equal(slow.reason, 'not healthy before the deadline');
+    assert.equal(slow.reason, 'not healthy before the deadline (--timeout 3)');
   });
 
   test('each depends_on condition gates its dependent: started, healthy, completed successfully', async () => {

@@ -99,7 +99,7 @@ test('a dependency that never gets healthy times out at the deadline', async () 
   assert.deepEqual([outcomes.db!.state, outcomes.db!.score], ['starting', 40]);
   assert.deepEqual(
     [outcomes.web!.reasonClass, outcomes.web!.reason],
-    ['timeout', 'not started: dependency db not healthy before the deadline'],
+    ['timeout', 'not started: dependency db not healthy before the deadline (--timeout 0.2)'],
   );
 });
 

@@ -3,7 +3,7 @@ import { EngineError, InterruptedError } from '../errors.js';
 import type { Plan, PlannedContainer, ServiceEvent, ServiceOutcome } from '../model.js';
 import { runFilter } from '../plan/labels.js';
 import { scoreService } from '../score/score-service.js';
-import { type BootFailure, classifyOutcome } from './classify-outcome.js';
+import { type BootFailure, classifyOutcome, describeDeadline } from './classify-outcome.js';
 import { type HealthBudget, healthBudget } from './health-budget.js';
 import { type BuildMode, type ImageResult, prepareImages } from './prepare-images.js';
 import { type ContainerReadiness, isSettled, judgeCondition, reconcileReadiness } from './readiness.js';
@@ -117,7 +117,7 @@ export async function bootServices(plan: Plan, deps: BootDeps, options: BootOpti
       if (deps.now() >= options.deadlineMs) {
         failures.set(c.service, {
           reasonClass: 'timeout',
-          reason: 'deadline reached before it could start',
+          reason: `${describeDeadline(options.deadlineMs - options.startedAtMs)} was reached before it could start`,
           notStarted: true,
         });
         return;
@@ -325,7 +325,7 @@ async function awaitDependencies(
           }
           return {
             reasonClass: 'timeout',
-            reason: `not started: dependency ${target} not ${conditionWord(dependency.condition)} before the deadline`,
+            reason: `not started: dependency ${target} not ${conditionWord(dependency.condition)} before ${describeDeadline(options.deadlineMs - options.startedAtMs)}`,
             notStarted: true,
           };
         }
@@ -473,6 +473,7 @@ async function collectOutcomes(
       const requestedRestarts = boot.requestedRestarts.get(c.service) ?? 0;
       const classified = classifyOutcome(c, merged, failures.get(c.service), healthLog.at(-1), {
         requestedRestarts,
+        timeoutMs: options.deadlineMs - options.startedAtMs,
         ...(own?.budget && at >= own.atMs ? { healthBudgetExpired: own.budget } : {}),
       });
       const score = scoreService(classified);

@@ -53,6 +53,11 @@ test('OOM-killed, unhealthy with probe output, and not yet healthy at the deadli
     reasonClass: 'timeout',
     reason: 'not healthy before the deadline',
   });
+  const starting = state({ status: 'running', health: 'starting' });
+  assert.equal(
+    classifyOutcome(plain, starting, undefined, undefined, { timeoutMs: 8000 }).reason,
+    'not healthy before the deadline (--timeout 8)',
+  );
 });
 
 test('a boot failure wins over anything observed', () => {

@@ -15,6 +15,13 @@ export interface ClassifyContext {
   requestedRestarts?: number;
   /** Set when the service's own healthcheck budget ran out before the global deadline: how it was reckoned. */
   healthBudgetExpired?: { ms: number; formula: string };
+  /** The whole rehearsal's deadline (`--timeout`) in ms, named in timeout reasons. */
+  timeoutMs?: number;
+}
+
+/** `the deadline (--timeout 8)`: the global deadline as a reason names it, so the user knows which knob to turn. */
+export function describeDeadline(timeoutMs: number | undefined): string {
+  return timeoutMs === undefined ? 'the deadline' : `the deadline (--timeout ${+(timeoutMs / 1000).toFixed(3)})`;
 }
 
 export interface Classification {
@@ -84,7 +91,7 @@ export function classifyOutcome(
     return {
       state: 'starting',
       reasonClass: 'timeout',
-      reason: 'still running at the deadline; a dependent waits for it to complete',
+      reason: `still running at ${describeDeadline(context.timeoutMs)}; a dependent waits for it to complete`,
     };
   }
   const probe = lastProbeOutput ? `: ${lastProbeOutput}` : '';
@@ -103,7 +110,7 @@ export function classifyOutcome(
       const budget = context.healthBudgetExpired;
       const why = budget
         ? `not healthy within its healthcheck budget of ${(budget.ms / 1000).toFixed(1)}s (${budget.formula})`
-        : 'not healthy before the deadline';
+        : `not healthy before ${describeDeadline(context.timeoutMs)}`;
       return { state: 'starting', reasonClass: 'timeout', reason: `${why}${probe}` };
     }
   }
