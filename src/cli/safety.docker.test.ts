@@ -268,6 +268,95 @@ describe('sandbox networks', { timeout: 120_000 }, () => {
   });
 });
 
+describe('network modes that would leave the sandbox', { timeout: 120_000 }, () => {
+  const live = `rehearsa-live-netns-${process.pid}`;
+  before(() => {
+    docker(
+      'run',
+      '-d',
+      '--name',
+      live,
+      BUSYBOX,
+      'sh',
+      '-c',
+      'mkdir /www; echo live-ok >/www/index.html; exec httpd -f -p 8099 -h /www',
+    );
+  });
+  after(() => {
+    spawnSync('docker', ['rm', '-f', live], { stdio: 'ignore' });
+  });
+
+  test('bridge, default and a container outside the stack get a private network, never the engine bridge or a live namespace', async () => {
+    const stack = uniqueStack('netmode');
+    // Each one-shot exits 7 unless it reached the live container's httpd, by its bridge address or from inside
+    // its namespace. busybox-static's wget crashes on this image; nc speaks the HTTP needed.
+    const liveIp = docker('inspect', live, '--format', '{{.NetworkSettings.IPAddress}}');
+    assert.match(liveIp, /^\d+\.\d+\.\d+\.\d+$/, 'the live container has a bridge address');
+    const reachLive = `for ip in ${liveIp} 127.0.0.1; do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 $$ip 8099 | grep -q live-ok && exit 0; done; exit 7`;
+    const oneShot = (mode: string) => `    image: ${BUSYBOX}
+    restart: "no"
+    network_mode: "${mode}"
+    command: ["sh", "-c", "${reachLive}"]
+`;
+    const compose = `services:
+  bridged:
+${oneShot('bridge')}  defaulted:
+${oneShot('default')}  joined:
+${oneShot(`container:${live}`)}`;
+    const before = containerFacts(live);
+    const result = await runRehearsa(['stack', 'test', '--stack', stack, '--json', '--settle', '8'], {
+      cwd: writeTree({ 'compose.yaml': compose }),
+      dataDir: dataDir(),
+    });
+    const doc = JSON.parse(result.stdout) as RunDoc;
+    assert.deepEqual(
+      doc.services.map((s) => [s.service, s.state, s.exitCode]),
+      [
+        ['bridged', 'exited', 7],
+        ['defaulted', 'exited', 7],
+        ['joined', 'exited', 7],
+      ],
+      result.stderr,
+    );
+    assert.deepEqual(containerFacts(live), before, 'the live container is untouched');
+    assert.deepEqual(await leftovers(`rehearsa.stack=${stack}`), []);
+  });
+
+  test('container:NAME of a service of the stack joins that service, started first', async () => {
+    const stack = uniqueStack('netmode-own');
+    const compose = `services:
+  vpn:
+    image: ${BUSYBOX}
+    container_name: vpn-${process.pid}
+    command: ["sh", "-c", "mkdir /www; echo vpn-ok >/www/index.html; exec httpd -f -p 8098 -h /www"]
+  client:
+    image: ${BUSYBOX}
+    restart: "no"
+    network_mode: "container:vpn-${process.pid}"
+    command: ["sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 1 127.0.0.1 8098 | grep -q vpn-ok && exit 0; sleep 0.3; done; exit 7"]
+  after:
+    image: ${BUSYBOX}
+    command: sleep 300
+    depends_on: { client: { condition: service_completed_successfully } }
+`;
+    const result = await runRehearsa(['stack', 'test', '--stack', stack, '--json', '--settle', '0'], {
+      cwd: writeTree({ 'compose.yaml': compose }),
+      dataDir: dataDir(),
+    });
+    const doc = JSON.parse(result.stdout) as RunDoc;
+    assert.deepEqual(
+      doc.services.map((s) => [s.service, s.state, s.score]),
+      [
+        ['after', 'running', 85],
+        ['client', 'completed', 100],
+        ['vpn', 'running', 85],
+      ],
+      result.stderr,
+    );
+    assert.deepEqual(await leftovers(`rehearsa.stack=${stack}`), []);
+  });
+});
+
 describe('host access', { timeout: 120_000 }, () => {
   const ns = (kind: string) => readlinkSync(`/proc/self/ns/${kind}`);
   // Each check exits with its own code, so a failure names the access that was not applied. `privileged` has a

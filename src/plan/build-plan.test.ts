@@ -195,3 +195,28 @@ test('allowed host access is applied as written', () => {
   );
   assert.deepEqual(plan.rewrites, ['agent: bind /var/run/docker.sock mounted read-only']);
 });
+
+test('bridge, default and a foreign container: network mode get a private network; container:NAME of the stack joins it', () => {
+  const plan = buildPlan(
+    makeProject([
+      makeService('bridged', { networkMode: 'bridge', networks: {} }),
+      makeService('foreign', { networkMode: 'container:live-vpn', networks: {} }),
+      makeService('vpn', { containerName: 'own-vpn' }),
+      makeService('client', { networkMode: 'container:own-vpn', networks: {} }),
+    ]),
+    options,
+  );
+  const by = Object.fromEntries(plan.containers.map((c) => [c.service, c]));
+  const isolated = { name: 'rehearsa-demo-r1_rehearsa.network-mode', internal: true };
+  assert.ok(plan.networks.some((n) => n.name === isolated.name && n.internal));
+  for (const name of ['bridged', 'foreign']) {
+    assert.equal(by[name]!.networkMode, undefined, name);
+    assert.deepEqual(by[name]!.networks, [{ name: isolated.name, aliases: [name] }], name);
+  }
+  assert.deepEqual(by.client!.networkMode, { kind: 'service', service: 'vpn' });
+  assert.equal(by.client!.dependsOn.vpn?.condition, 'service_started');
+  assert.deepEqual(
+    plan.waves.map((w) => w.services),
+    [['bridged', 'foreign', 'vpn'], ['client']],
+  );
+});

@@ -57,6 +57,8 @@ export function buildPlan(project: ComposeProject, options: PlanOptions): Plan {
   const rewrites: string[] = [];
 
   const networkKeys = new Set(started.flatMap((s) => Object.keys(s.networks)));
+  // A network_mode the sandbox cannot honour as written gets a private network, never the engine's own bridge.
+  if (started.some((s) => isolatedNetworkMode(s, project, options))) networkKeys.add(ISOLATED_NETWORK_KEY);
   const networks: PlannedNetwork[] = [...networkKeys].sort().map((key) => ({
     key,
     name: `${sandbox}_${key}`,
@@ -125,7 +127,10 @@ function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
   const { privileged, devices, pid, ipc, mounts } = hostAccessFor(service, ctx);
 
   const aliases = [service.name, ...(service.containerName ? [service.containerName] : [])];
-  const networks = Object.entries(service.networks)
+  const networkMode = networkModeFor(service, ctx);
+  const isolated = isolatedNetworkMode(service, ctx.project, ctx.options);
+  const serviceNetworks = isolated ? { [ISOLATED_NETWORK_KEY]: { aliases: [] } } : service.networks;
+  const networks = Object.entries(serviceNetworks as Service['networks'])
     .sort(([a, na], [b, nb]) => (nb.priority ?? 0) - (na.priority ?? 0) || a.localeCompare(b))
     .map(([key, net]) => ({
       name: `${sandbox}_${key}`,
@@ -152,7 +157,7 @@ function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
     ...(service.healthcheck ? { healthcheck: service.healthcheck } : {}),
     mounts: mounts.map((m) => planMount(service, m, ctx)),
     networks,
-    ...networkModeFor(service, ctx),
+    ...networkMode,
     ...(pid ? { pid: 'host' as const } : {}),
     ...(ipc ? { ipc: 'host' as const } : {}),
     exposedPorts: unique([
@@ -175,7 +180,20 @@ function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
     securityOpt: service.securityOpt,
     restart: restartPolicyFor(service),
     oneShot: ctx.adopted.has(service.name),
-    dependsOn: Object.fromEntries(Object.entries(service.dependsOn).filter(([target]) => ctx.startedNames.has(target))),
+    dependsOn: {
+      ...Object.fromEntries(Object.entries(service.dependsOn).filter(([target]) => ctx.startedNames.has(target))),
+      // container:NAME of a service of this stack joins that service's container, so it must exist first.
+      ...(networkMode.networkMode?.kind === 'service' && !(networkMode.networkMode.service in service.dependsOn)
+        ? {
+            [networkMode.networkMode.service]: {
+              condition: 'service_started' as const,
+              required: true,
+              restart: false,
+              origin: 'network_mode' as const,
+            },
+          }
+        : {}),
+    },
   };
 }
 
@@ -267,14 +285,37 @@ function rest(mount: { target: string; readOnly: boolean }): { target: string; r
   return { target: mount.target, readOnly: mount.readOnly };
 }
 
+/** The key of the private network given to services whose network_mode the sandbox replaces. */
+const ISOLATED_NETWORK_KEY = 'rehearsa.network-mode';
+
 function networkModeFor(service: Service, ctx: PlanContext): Pick<PlannedContainer, 'networkMode'> {
   const mode = service.networkMode;
   if (!mode) return {};
   if (mode === 'none') return { networkMode: { kind: 'none' } };
   if (mode.startsWith('service:')) return { networkMode: { kind: 'service', service: mode.slice('service:'.length) } };
   if (mode === 'host' && ctx.options.allowHost?.has('host-network')) return { networkMode: { kind: 'host' } };
+  const owner = containerOwner(mode, ctx.project);
+  if (owner) return { networkMode: { kind: 'service', service: owner } };
   ctx.rewrites.push(`${service.name}: network_mode "${mode}" replaced by a private network`);
   return {};
+}
+
+/** The started service whose container_name a `container:NAME` network mode names, if any. */
+function containerOwner(mode: string, project: ComposeProject): string | undefined {
+  if (!mode.startsWith('container:')) return undefined;
+  const name = mode.slice('container:'.length);
+  return Object.values(project.services).find((s) => s.replicas > 0 && s.containerName === name)?.name;
+}
+
+/**
+ * True when a service's network_mode (`bridge`, `default`, a network name, a container outside the stack, or
+ * `host` not allowed) would put it outside the sandbox's networks: it gets a private network instead.
+ */
+function isolatedNetworkMode(service: Service, project: ComposeProject, options: PlanOptions): boolean {
+  const mode = service.networkMode;
+  if (!mode || mode === 'none' || mode.startsWith('service:')) return false;
+  if (mode === 'host' && options.allowHost?.has('host-network')) return false;
+  return containerOwner(mode, project) === undefined;
 }
 
 const RESTART_NAMES = new Set(['no', 'always', 'on-failure', 'unless-stopped']);

@@ -235,9 +235,9 @@ export const RULES: PreflightRule[] = [
           ],
     ),
   ),
-  rule(
-    'host-namespace',
-    perService((service) =>
+  rule('host-namespace', (project, facts) => {
+    const ownNames = new Set(sortedServices(project).flatMap((s) => (s.containerName ? [s.containerName] : [])));
+    return perService((service) =>
       NAMESPACES.flatMap(({ key, label, access }) => {
         const mode = service[key];
         if (mode === 'host') {
@@ -245,19 +245,20 @@ export const RULES: PreflightRule[] = [
             draft('critical', `${label}: host shares the host's namespace: ${refusedUnless(access)}`, service.name),
           ];
         }
-        if (mode?.startsWith('container:')) {
+        // container:NAME of a service of this stack is rehearsed as that service's namespace.
+        if (mode?.startsWith('container:') && !ownNames.has(mode.slice('container:'.length))) {
           return [
             draft(
               'critical',
-              `${label}: ${mode} joins a container outside the project: the sandbox cannot isolate it`,
+              `${label}: ${mode} joins a container outside the project: a fresh host would not have it, and the sandbox gives the service a namespace of its own instead`,
               service.name,
             ),
           ];
         }
         return [];
       }),
-    ),
-  ),
+    )(project, facts);
+  }),
   rule(
     'privileged-or-devices',
     perService((service, facts) => {

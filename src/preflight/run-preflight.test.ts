@@ -322,7 +322,8 @@ describe('rules', () => {
         rule: 'host-namespace',
         severity: 'critical',
         service: 'b',
-        message: 'network_mode: container:gluetun joins a container outside the project: the sandbox cannot isolate it',
+        message:
+          'network_mode: container:gluetun joins a container outside the project: a fresh host would not have it, and the sandbox gives the service a namespace of its own instead',
       },
       {
         rule: 'host-namespace',
