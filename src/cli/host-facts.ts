@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import type { Engine } from '../engine/engine.js';
 import type { ComposeProject } from '../model.js';
+import { exposedDockerSocket } from '../preflight/project-refs.js';
 import { factsToGather, type HostFacts } from '../preflight/run-preflight.js';
 
 /** Checks what the preflight rules ask about this host, with read-only engine calls; without an engine only paths are checked. */
@@ -22,4 +23,34 @@ export async function gatherHostFacts(project: ComposeProject, engine: Engine | 
     volumes: new Set(volumes),
     images: new Set(images),
   };
+}
+
+/**
+ * The project with every bind source that is a symlink to the Docker socket (or to a directory holding it)
+ * replaced by what it points to, as the engine would mount it: the socket refusal then sees through the link.
+ */
+export function resolveSocketLinks(project: ComposeProject): ComposeProject {
+  const throughLink = (source: string): string | undefined => {
+    if (exposedDockerSocket(source) !== undefined) return undefined;
+    let real: string;
+    try {
+      real = realpathSync(source);
+    } catch {
+      return undefined;
+    }
+    return real !== source && exposedDockerSocket(real) !== undefined ? real : undefined;
+  };
+  const services = Object.fromEntries(
+    Object.entries(project.services).map(([name, service]) => [
+      name,
+      {
+        ...service,
+        mounts: service.mounts.map((m) => {
+          const real = m.type === 'bind' && m.source !== undefined ? throughLink(m.source) : undefined;
+          return real === undefined ? m : { ...m, source: real };
+        }),
+      },
+    ]),
+  );
+  return { ...project, services };
 }

@@ -3,7 +3,7 @@
 // before anything is created unless opted into, and then applied.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -409,6 +409,32 @@ describe('host access', { timeout: 120_000 }, () => {
     assert.deepEqual(await leftovers(`rehearsa.stack=${stack}`), []);
     const history = await runRehearsa(['history', stack, '--json'], { dataDir: data });
     assert.notEqual(history.code, 0, 'no run was recorded');
+  });
+
+  test('a symlink to the Docker socket, or to the directory holding it, is refused like the socket itself', async () => {
+    const stack = uniqueStack('hostly-linked');
+    const dir = writeTree({
+      'compose.yaml': `services:
+  sly:
+    image: ${BUSYBOX}
+    command: sleep 300
+    volumes: ["./sock-link:/s1", "./run-link:/s2:ro"]
+`,
+    });
+    symlinkSync('/var/run/docker.sock', join(dir, 'sock-link'));
+    symlinkSync('/var/run', join(dir, 'run-link'));
+    for (const binds of ['copy', 'readonly']) {
+      const result = await runRehearsa(['stack', 'test', '--stack', stack, '--binds', binds], {
+        cwd: dir,
+        dataDir: dataDir(),
+      });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        /^rehearsa: compose\.yaml › services\.sly\.volumes: mounts the Docker socket \(\/run\/docker\.sock, \/run\): .*\(allow it with --allow-docker-socket\)\n$/,
+      );
+      assert.deepEqual(await leftovers(`rehearsa.stack=${stack}`), []);
+    }
   });
 
   test('is applied as written with every opt-in, and the run records the opt-ins', async () => {

@@ -19,7 +19,7 @@ import { renderPlan } from '../render/render-plan.js';
 import type { BindMode } from '../restore-config/restore-config.js';
 import type { CommandContext } from './context.js';
 import { bindPlanOptions, prepareDataChecks } from './data-checks.js';
-import { gatherHostFacts } from './host-facts.js';
+import { gatherHostFacts, resolveSocketLinks } from './host-facts.js';
 
 /** Options every stack command shares: which files, env files, profiles and stack name. */
 export interface ProjectOptions {
@@ -102,7 +102,9 @@ export async function stackPlan(
   ctx: CommandContext,
   signal: AbortSignal,
 ): Promise<void> {
-  const { project, stack } = await loadStack(options, ctx);
+  const loaded = await loadStack(options, ctx);
+  const project = resolveSocketLinks(loaded.project);
+  const { stack } = loaded;
   const engine = await reachableEngine(ctx, signal);
   if (!engine) ctx.err.write('note: no Docker engine answered; networks, volumes and images were not checked\n');
   const facts = await gatherHostFacts(project, engine);

@@ -34,7 +34,7 @@ import {
   restoreBeforeBoot,
   verifyAfterBoot,
 } from './data-checks.js';
-import { gatherHostFacts } from './host-facts.js';
+import { gatherHostFacts, resolveSocketLinks } from './host-facts.js';
 import { displayPath, loadStack, type ProjectOptions } from './stack-inspect.js';
 import { checkReportTargets, type ReportTargets, writeReports } from './write-reports.js';
 
@@ -71,7 +71,9 @@ export async function stackTest(
 ): Promise<ExitCode> {
   // First of all, so a rehearsal never runs only to lose its report.
   checkReportTargets(options.reports);
-  const { project, stack } = await loadStack(options, ctx);
+  const loaded = await loadStack(options, ctx);
+  const project = resolveSocketLinks(loaded.project);
+  const { stack } = loaded;
   failOnIssues(nothingToRehearse(project, displayPath(project.files[0], ctx.cwd)));
   failOnIssues(checkBuildContexts(project));
   const file = displayPath(project.files[0], ctx.cwd);
