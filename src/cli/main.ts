@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, RehearsaError } from '../errors.js';
 import { HistoryError } from '../history/history-error.js';
+import { maskUrlPasswords } from '../redact/redact.js';
 import { registerCleanupCommand } from './cleanup-command.js';
 import { type CommandContext, createContext } from './context.js';
 import { registerHistoryCommands } from './history-commands.js';
@@ -87,13 +88,9 @@ function applyExitOverride(cmd: Command): void {
 function reportError(error: unknown, debug: boolean, interrupted: boolean): number {
   if (error instanceof CommanderError) {
     // Help and version are "errors" only in commander's control flow; its own message is already printed.
-    if (
-      error.code === 'commander.helpDisplayed' ||
-      error.code === 'commander.version' ||
-      error.code === 'commander.help'
-    ) {
-      return ExitCode.Passed;
-    }
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.Passed;
+    // Help shown because a subcommand is missing (`rehearsa stack`) is a usage error; asked-for help is not.
+    if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.Passed : ExitCode.InvalidInput;
     if (error.code === 'commander.executeSubCommandAsync') return ExitCode.Passed;
     return ExitCode.InvalidInput;
   }
@@ -101,7 +98,7 @@ function reportError(error: unknown, debug: boolean, interrupted: boolean): numb
   if (error instanceof RehearsaError) {
     const prefix = error.exitCode === ExitCode.Interrupted ? '' : 'rehearsa: ';
     // One line per problem, each readable on its own.
-    for (const line of error.message.split('\n')) process.stderr.write(`${prefix}${line}\n`);
+    for (const line of error.message.split('\n')) process.stderr.write(`${prefix}${maskUrlPasswords(line)}\n`);
     return error.exitCode;
   }
   if (error instanceof HistoryError) {
@@ -114,6 +111,8 @@ function reportError(error: unknown, debug: boolean, interrupted: boolean): numb
     return ExitCode.Interrupted;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`rehearsa: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`);
+  process.stderr.write(
+    `rehearsa: internal error: ${maskUrlPasswords(message)}${debug ? '' : ' (run with --debug for details)'}\n`,
+  );
   return ExitCode.Internal;
 }

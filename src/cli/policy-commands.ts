@@ -46,6 +46,7 @@ export function registerPolicyCommands(program: Command, deps: CommandDeps): voi
     .action((stack: string, opts) => {
       checkStack(stack);
       const ctx = deps.context();
+      requireKnownStack(ctx.history().knownStacks(), stack);
       const rules = ctx.history().getPolicy(stack);
       ctx.out.write(
         opts.json
@@ -61,6 +62,7 @@ export function registerPolicyCommands(program: Command, deps: CommandDeps): voi
     .action((stack: string) => {
       checkStack(stack);
       const ctx = deps.context();
+      requireKnownStack(ctx.history().knownStacks(), stack);
       const deleted = ctx.history().deletePolicy(stack);
       ctx.out.write(
         deleted ? `policy of ${stack} deleted; the default applies\n` : `${stack} had no policy; the default applies\n`,
@@ -71,4 +73,9 @@ export function registerPolicyCommands(program: Command, deps: CommandDeps): voi
 function checkStack(stack: string): void {
   const problem = validateStackName(stack);
   if (problem) throw new InputError(`stack "${stack}": ${problem}`);
+}
+
+/** A stack with neither a recorded run nor a stored policy is most likely a typo: say so instead of showing defaults. */
+function requireKnownStack(known: readonly string[], stack: string): void {
+  if (!known.includes(stack)) throw new InputError(`unknown stack "${stack}" (see rehearsa status)`);
 }

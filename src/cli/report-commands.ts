@@ -3,7 +3,7 @@ import { ExitCode, InputError } from '../errors.js';
 import { resolveDataDir } from '../history/history-store.js';
 import { validateStackName } from '../history/stack-name.js';
 import type { CommandDeps } from './command-deps.js';
-import { integerOption } from './options.js';
+import { integerOption, nonEmpty } from './options.js';
 import type { ReportTargets } from './write-reports.js';
 
 /** Resolves once the signal has fired (the CLI's SIGINT/SIGTERM), at once when it already has. */
@@ -54,7 +54,8 @@ export function registerReportCommands(program: Command, deps: CommandDeps): voi
   program
     .command('serve')
     .description('serve a read-only dashboard of the history (pages, JSON API, Prometheus /metrics)')
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    // Empty would make Node listen on every interface: a dashboard is exposed only when asked for by address.
+    .addOption(new Option('--host <address>', 'address to listen on').argParser(nonEmpty).default('127.0.0.1'))
     .addOption(
       new Option('--port <port>', 'port to listen on (0: any free port)')
         .argParser(integerOption(0, 65535))

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { ExitCode, failOnIssues, InterruptedError, RehearsaError } from '../errors.js';
 import { acquireStackLock, describeOwner } from '../history/stack-lock.js';
@@ -36,7 +37,7 @@ import {
 } from './data-checks.js';
 import { gatherHostFacts, resolveSocketLinks } from './host-facts.js';
 import { displayPath, loadStack, type ProjectOptions } from './stack-inspect.js';
-import { checkReportTargets, type ReportTargets, writeReports } from './write-reports.js';
+import { checkReportsSpareInputs, checkReportTargets, type ReportTargets, writeReports } from './write-reports.js';
 
 export interface StackTestOptions extends ProjectOptions {
   /** Report files to write besides the terminal or JSON output. */
@@ -74,6 +75,8 @@ export async function stackTest(
   const loaded = await loadStack(options, ctx);
   const project = resolveSocketLinks(loaded.project);
   const { stack } = loaded;
+  const firstDir = project.files[0] === undefined ? ctx.cwd : dirname(project.files[0]);
+  checkReportsSpareInputs(options.reports, [...project.files, ...project.envFiles, join(firstDir, 'rehearsa.yml')]);
   failOnIssues(nothingToRehearse(project, displayPath(project.files[0], ctx.cwd)));
   failOnIssues(checkBuildContexts(project));
   const file = displayPath(project.files[0], ctx.cwd);

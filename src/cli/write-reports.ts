@@ -1,4 +1,4 @@
-import { accessSync, constants, type Stats, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, realpathSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { HistoryStore } from '../history/history-store.js';
@@ -86,6 +86,28 @@ export function checkReportTargets(targets: ReportTargets): void {
     }
     seen.set(path, format);
   }
+  if (issues.length > 0) throw new InputError(issues);
+}
+
+/**
+ * Throws one InputError naming every report path that is one of the run's own input files (a compose file, an env
+ * file, rehearsa.yml): `--report-html compose.yaml` must never overwrite the stack it rehearses.
+ */
+export function checkReportsSpareInputs(targets: ReportTargets, inputs: readonly string[]): void {
+  const real = (path: string): string => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  };
+  const inputPaths = new Set(inputs.map(real));
+  const issues: Issue[] = targetsOf(targets)
+    .filter(([, path]) => inputPaths.has(real(path)))
+    .map(([format, path]) => ({
+      message: `cannot write the ${FORMAT_NAME[format]} report: ${path} is an input of this rehearsal`,
+      severity: 'error' as const,
+    }));
   if (issues.length > 0) throw new InputError(issues);
 }
 

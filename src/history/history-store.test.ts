@@ -128,7 +128,8 @@ describe('openHistory', () => {
       (error: unknown) =>
         error instanceof HistoryError &&
         error.problem === 'unavailable' &&
-        error.message.startsWith(`cannot open history database ${join(file, 'sub', 'history.db')}: `),
+        error.message ===
+          `cannot open history database ${join(file, 'sub', 'history.db')}: ${join(file, 'sub')} (or a directory above it) is a file, not a directory`,
     );
   });
 });

@@ -111,7 +111,16 @@ export function openHistory(dataDir: string): HistoryStore {
     if (error instanceof HistoryError) throw error;
     const corrupt = corruption(error, path);
     if (corrupt) throw corrupt;
-    const reason = error instanceof Error ? error.message : String(error);
+    const code = (error as NodeJS.ErrnoException).code;
+    // Node's own words (`EEXIST: file already exists, mkdir …`) say less than what is wrong with the data directory.
+    const reason =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? `${dataDir} (or a directory above it) is a file, not a directory`
+        : code === 'EACCES'
+          ? `permission denied on ${dataDir}`
+          : error instanceof Error
+            ? error.message
+            : String(error);
     throw new HistoryError('unavailable', path, `cannot open history database ${path}: ${reason}`, { cause: error });
   }
 }

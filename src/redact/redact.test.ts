@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeRun } from '../history/test-fixtures.js';
 import type { Plan } from '../model.js';
-import { MASK, redactPlan, redactRunResult, redactText } from './redact.js';
+import { MASK, maskUrlPasswords, redactPlan, redactRunResult, redactText } from './redact.js';
 
 describe('redactText', () => {
   it('masks every occurrence, the longest secret first, and keeps the rest', () => {
@@ -19,6 +19,17 @@ describe('redactText', () => {
   it('leaves text alone when there is nothing to mask', () => {
     assert.equal(redactText('nothing here', []), 'nothing here');
     assert.equal(redactText('nothing here', ['']), 'nothing here');
+  });
+});
+
+describe('maskUrlPasswords', () => {
+  it('masks the password of every URL with credentials, whether or not it was collected as a secret', () => {
+    assert.equal(
+      maskUrlPasswords('borg cannot read ssh://user:S3cretPWxyz@127.0.0.1:1/repo::x; see sftp://a:b%40c@h/p'),
+      `borg cannot read ssh://user:${MASK}@127.0.0.1:1/repo::x; see sftp://a:${MASK}@h/p`,
+    );
+    assert.equal(redactText('restic rest:http://u:hunter22@10.0.0.1/', []), `restic rest:http://u:${MASK}@10.0.0.1/`);
+    assert.equal(maskUrlPasswords('http://host:8080/path and user@host'), 'http://host:8080/path and user@host');
   });
 });
 

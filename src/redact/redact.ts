@@ -21,12 +21,23 @@ const STRUCTURAL_KEYS = new Set([
   'trend',
 ]);
 
-/** A replacer for the secrets, longest first so a secret containing another is masked whole; identity when none. */
+// `scheme://user:PASSWORD@host`, wherever it comes from (a --restore flag, a repository, an engine message).
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s/@]+@/gi;
+
+/** The text with the password of every `scheme://user:password@` URL masked, the user and host kept. */
+export function maskUrlPasswords(text: string): string {
+  return text.replace(URL_CREDENTIALS, `$1${MASK}@`);
+}
+
+/**
+ * A replacer for the secrets, longest first so a secret containing another is masked whole; URL passwords are
+ * always masked, known or not.
+ */
 function masker(secrets: readonly string[]): (text: string) => string {
   const list = [...new Set(secrets)].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
-  if (list.length === 0) return (text) => text;
+  if (list.length === 0) return maskUrlPasswords;
   const pattern = new RegExp(list.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  return (text) => text.replace(pattern, MASK);
+  return (text) => maskUrlPasswords(text.replace(pattern, MASK));
 }
 
 /** The text with every occurrence of every secret replaced by MASK, longest secret first. */
