@@ -270,6 +270,15 @@ describe('parseYaml: regressions found by the fuzz test', () => {
     assert.deepEqual(parseYaml('a: [? x]\n', 'f.yml'), { doc: { a: [{ x: null }] }, issues: [] });
   });
 
+  it('says a block mapping nested past what the parser can hold is nested too deeply, not a JavaScript error', () => {
+    let text = 'a:\n';
+    for (let i = 1; i < 2000; i++) text += `${' '.repeat(i)}k${i}:\n`;
+    const { doc, issues } = parseYaml(`${text}${' '.repeat(2000)}v: 1\n`, 'deep.yml');
+    assert.equal(doc, null);
+    assert.equal(issues.length, 1);
+    assert.match(issues[0]!.message, /^(line \d+, column \d+: )?the file is nested too deeply to parse/);
+  });
+
   it('refuses bracket nesting deeper than 1000 levels before parsing, in milliseconds', () => {
     const started = performance.now();
     const { doc, issues } = parseYaml(`a: ${'{b: '.repeat(50_000)}1${'}'.repeat(50_000)}\n`, 'deep.yml');

@@ -65,7 +65,7 @@ export function parseYaml(text: string, file: string): { doc: unknown; issues: I
     if (!(error instanceof RangeError)) throw error;
     return {
       doc: null,
-      issues: [{ file, message: `the file is nested too deeply to parse (${error.message})`, severity: 'error' }],
+      issues: [{ file, message: 'the file is nested too deeply to parse', severity: 'error' }],
     };
   }
 }
@@ -99,7 +99,13 @@ function parseText(text: string, file: string): { doc: unknown; issues: Issue[] 
   // Only the first syntax error, as go-yaml reports it: the parser loses track there, and what follows (every
   // line of a file that is not YAML at all) would bury it.
   const syntax = list.flatMap((d) => d.errors)[0];
-  if (syntax) issues.push(issueAt(file, lines, syntax.pos[0], shortenQuotes(syntax.message)));
+  if (syntax) {
+    // The parser reports its own stack overflow on deep block nesting as a syntax error, in JavaScript's words.
+    const message = /call stack/i.test(syntax.message)
+      ? 'the file is nested too deeply to parse'
+      : shortenQuotes(syntax.message);
+    issues.push(issueAt(file, lines, syntax.pos[0], message));
+  }
   const first = list[0];
   if (!first || issues.length > 0) return { doc: null, issues };
 

@@ -47,3 +47,15 @@ test('an unknown required dependency is named with its path', () => {
     },
   ]);
 });
+
+test('a chain of 20,000 services is ordered and checked without exhausting the call stack', () => {
+  const services: Record<string, { dependsOn: Record<string, Dependency> }> = {};
+  const edge: Dependency = { condition: 'service_started', required: true, restart: false, origin: 'depends_on' };
+  for (let i = 0; i < 20_000; i++) services[`s${i}`] = { dependsOn: i === 0 ? {} : { [`s${i - 1}`]: edge } };
+  assert.equal(findCycle(services), undefined);
+  const waves = orderWaves(services);
+  assert.equal(waves.length, 20_000);
+  assert.deepEqual(waves.at(-1)!.services, ['s19999']);
+  services.s0 = { dependsOn: { s19999: edge } };
+  assert.equal(findCycle(services)?.length, 20_001);
+});

@@ -25,20 +25,29 @@ export function checkDependencies(services: DependencyMap, file?: string): Issue
 /** The first cycle found when visiting services in name order, as a closed path, or undefined. */
 export function findCycle(services: DependencyMap): string[] | undefined {
   const done = new Set<string>();
-  const visit = (name: string, path: string[]): string[] | undefined => {
-    const seenAt = path.indexOf(name);
-    if (seenAt >= 0) return [...path.slice(seenAt), name];
-    if (done.has(name) || !(name in services)) return undefined;
-    for (const next of Object.keys(services[name]!.dependsOn).sort()) {
-      const cycle = visit(next, [...path, name]);
-      if (cycle) return cycle;
+  // An explicit stack rather than recursion: a chain of thousands of services must not exhaust the call stack.
+  for (const root of Object.keys(services).sort()) {
+    if (done.has(root)) continue;
+    const path: { name: string; next: string[] }[] = [];
+    const onPath = new Map<string, number>();
+    const enter = (name: string) => {
+      onPath.set(name, path.length);
+      path.push({ name, next: Object.keys(services[name]!.dependsOn).sort().reverse() });
+    };
+    enter(root);
+    while (path.length > 0) {
+      const top = path.at(-1)!;
+      const next = top.next.pop();
+      if (next === undefined) {
+        path.pop();
+        onPath.delete(top.name);
+        done.add(top.name);
+        continue;
+      }
+      const seenAt = onPath.get(next);
+      if (seenAt !== undefined) return [...path.slice(seenAt).map((f) => f.name), next];
+      if (!done.has(next) && next in services) enter(next);
     }
-    done.add(name);
-    return undefined;
-  };
-  for (const name of Object.keys(services).sort()) {
-    const cycle = visit(name, []);
-    if (cycle) return cycle;
   }
   return undefined;
 }
@@ -49,17 +58,29 @@ export function findCycle(services: DependencyMap): string[] | undefined {
  */
 export function orderWaves(services: DependencyMap): Wave[] {
   const depth = new Map<string, number>();
-  const depthOf = (name: string): number => {
-    const known = depth.get(name);
-    if (known !== undefined) return known;
-    const deps = Object.keys(services[name]!.dependsOn).filter((d) => d in services);
-    const value = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(depthOf));
-    depth.set(name, value);
-    return value;
-  };
+  const dependencies = (name: string) => Object.keys(services[name]!.dependsOn).filter((d) => d in services);
+  // Post-order without recursion, for the same reason as findCycle.
+  for (const root of Object.keys(services)) {
+    const stack = [root];
+    while (stack.length > 0) {
+      const name = stack.at(-1)!;
+      if (depth.has(name)) {
+        stack.pop();
+        continue;
+      }
+      const pending = dependencies(name).filter((d) => !depth.has(d));
+      if (pending.length > 0) {
+        stack.push(...pending);
+        continue;
+      }
+      const deps = dependencies(name);
+      depth.set(name, deps.length === 0 ? 0 : 1 + Math.max(...deps.map((d) => depth.get(d)!)));
+      stack.pop();
+    }
+  }
   const waves: Wave[] = [];
   for (const name of Object.keys(services).sort()) {
-    const index = depthOf(name);
+    const index = depth.get(name)!;
     while (waves.length <= index) waves.push({ index: waves.length, services: [] });
     waves[index]!.services.push(name);
   }
