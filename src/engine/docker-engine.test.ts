@@ -299,3 +299,24 @@ test('an engine that never answers times out with EngineError', async () => {
   await assert.rejects(engine.inspectContainer('x'), /did not answer GET \/v1\.45\/containers\/x\/json within 200 ms/);
   assert.ok(Date.now() - started < 2000);
 });
+
+test('an answer of the wrong shape (null, {} or a string for a list) is an EngineError naming the request', async () => {
+  for (const [name, body] of [
+    ['null-lists', 'null'],
+    ['object-lists', '{}'],
+    ['string-lists', '"str"'],
+  ] as const) {
+    const host = await fakeEngine(name, (_path, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
+    });
+    const engine = connectDocker({ host });
+    await assert.rejects(
+      engine.listImagesByLabel('rehearsa.run'),
+      (err: unknown) =>
+        err instanceof EngineError &&
+        /^GET \/images\/json: the engine gave an unexpected answer \(not a JSON array\)$/.test(err.message),
+      name,
+    );
+    await assert.rejects(engine.listByLabel('rehearsa.run'), EngineError, name);
+  }
+});

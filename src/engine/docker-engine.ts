@@ -63,7 +63,7 @@ class DockerEngine implements Engine {
     // An explicit ping renegotiates: the engine behind the socket may have been replaced since.
     this.apiVersion = undefined;
     const version = await this.negotiated(signal);
-    const info = (await this.call('GET', '/version', { signal })) as { Version?: string; Os?: string };
+    const info = (await this.call('GET', '/version', { signal, shape: 'object' })) as { Version?: string; Os?: string };
     return { version: info.Version ?? 'unknown', apiVersion: version, os: info.Os ?? 'unknown' };
   }
 
@@ -173,7 +173,7 @@ class DockerEngine implements Engine {
 
   async listImagesByLabel(label: string): Promise<LabelledImage[]> {
     const query = { filters: JSON.stringify({ label: [label] }) };
-    const images = (await this.call('GET', '/images/json', { query })) as ApiImage[];
+    const images = (await this.call('GET', '/images/json', { query, shape: 'array' })) as ApiImage[];
     return images.map((i) => ({
       id: i.Id,
       tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
@@ -192,7 +192,7 @@ class DockerEngine implements Engine {
       // on the host (moby/libnetwork#1151); without an address on the bridge the host is out of reach too.
       ...(opts.internal ? { Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' } } : {}),
     };
-    const created = (await this.call('POST', '/networks/create', { body })) as { Id: string };
+    const created = (await this.call('POST', '/networks/create', { body, shape: 'object' })) as { Id: string };
     return created.Id;
   }
 
@@ -232,7 +232,7 @@ class DockerEngine implements Engine {
   async networkExists(name: string): Promise<boolean> {
     // The name filter matches substrings (and /networks/{x} matches ID prefixes): compare names exactly here.
     const query = { filters: JSON.stringify({ name: [name] }) };
-    const networks = (await this.call('GET', '/networks', { query })) as ApiNetwork[];
+    const networks = (await this.call('GET', '/networks', { query, shape: 'array' })) as ApiNetwork[];
     return networks.some((n) => n.Name === name);
   }
 
@@ -242,7 +242,7 @@ class DockerEngine implements Engine {
 
   async createVolume(opts: { name: string; labels: Record<string, string> }): Promise<string> {
     const body = { Name: opts.name, Labels: opts.labels };
-    const created = (await this.call('POST', '/volumes/create', { body })) as { Name: string };
+    const created = (await this.call('POST', '/volumes/create', { body, shape: 'object' })) as { Name: string };
     return created.Name;
   }
 
@@ -252,7 +252,11 @@ class DockerEngine implements Engine {
 
   async createContainer(spec: ContainerSpec): Promise<string> {
     const body = containerBody(spec, await this.negotiated());
-    const created = (await this.call('POST', '/containers/create', { query: { name: spec.name }, body })) as {
+    const created = (await this.call('POST', '/containers/create', {
+      query: { name: spec.name },
+      body,
+      shape: 'object',
+    })) as {
       Id: string;
     };
     return created.Id;
@@ -267,7 +271,9 @@ class DockerEngine implements Engine {
   }
 
   async inspectContainer(id: string): Promise<ContainerState> {
-    const raw = (await this.call('GET', `/containers/${encodeURIComponent(id)}/json`)) as ApiContainer;
+    const raw = (await this.call('GET', `/containers/${encodeURIComponent(id)}/json`, {
+      shape: 'object',
+    })) as ApiContainer;
     return containerState(raw);
   }
 
@@ -331,9 +337,11 @@ class DockerEngine implements Engine {
   async listByLabel(label: string): Promise<LabelledResources> {
     const filters = JSON.stringify({ label: [label] });
     const [containers, networks, volumes] = await Promise.all([
-      this.call('GET', '/containers/json', { query: { all: 1, filters } }) as Promise<ApiListedContainer[]>,
-      this.call('GET', '/networks', { query: { filters } }) as Promise<ApiNetwork[]>,
-      this.call('GET', '/volumes', { query: { filters } }) as Promise<{ Volumes: ApiVolume[] | null }>,
+      this.call('GET', '/containers/json', { query: { all: 1, filters }, shape: 'array' }) as Promise<
+        ApiListedContainer[]
+      >,
+      this.call('GET', '/networks', { query: { filters }, shape: 'array' }) as Promise<ApiNetwork[]>,
+      this.call('GET', '/volumes', { query: { filters }, shape: 'object' }) as Promise<{ Volumes: ApiVolume[] | null }>,
     ]);
     return {
       containers: containers.map((c) => ({
@@ -342,7 +350,10 @@ class DockerEngine implements Engine {
         labels: c.Labels ?? {},
       })),
       networks: networks.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} })),
-      volumes: (volumes.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} })),
+      volumes: (Array.isArray(volumes.Volumes) ? volumes.Volumes : []).map((v) => ({
+        name: v.Name,
+        labels: v.Labels ?? {},
+      })),
     };
   }
 
@@ -377,7 +388,10 @@ class DockerEngine implements Engine {
       ...(spec.user !== undefined ? { User: spec.user } : {}),
       ...(spec.env ? { Env: spec.env } : {}),
     };
-    const created = (await this.call('POST', `/containers/${encodeURIComponent(containerId)}/exec`, { body })) as {
+    const created = (await this.call('POST', `/containers/${encodeURIComponent(containerId)}/exec`, {
+      body,
+      shape: 'object',
+    })) as {
       Id: string;
     };
     const execPath = `/exec/${encodeURIComponent(created.Id)}`;
@@ -397,7 +411,10 @@ class DockerEngine implements Engine {
     }
     // An aborted stream may end quietly instead of failing: the timeout decides, not the way it ended.
     if (timeout.aborted) return { ...splitExecOutput(Buffer.concat(chunks)), timedOut: true };
-    const inspected = (await this.call('GET', `${execPath}/json`)) as { ExitCode?: number | null; Running?: boolean };
+    const inspected = (await this.call('GET', `${execPath}/json`, { shape: 'object' })) as {
+      ExitCode?: number | null;
+      Running?: boolean;
+    };
     return {
       ...splitExecOutput(Buffer.concat(chunks)),
       ...(inspected.ExitCode !== null && inspected.ExitCode !== undefined && !inspected.Running
@@ -422,7 +439,14 @@ class DockerEngine implements Engine {
   private async call(
     method: HttpRequest['method'],
     path: string,
-    opts: { query?: Query; body?: unknown; signal?: AbortSignal | undefined; absentOk?: boolean } = {},
+    opts: {
+      query?: Query;
+      body?: unknown;
+      signal?: AbortSignal | undefined;
+      absentOk?: boolean;
+      /** What the answer must be; anything else is an engine failure (exit 3), never a crash further on. */
+      shape?: 'array' | 'object';
+    } = {},
   ): Promise<unknown> {
     const res = await this.request({
       method,
@@ -433,14 +457,22 @@ class DockerEngine implements Engine {
     });
     if (res.status === 404 && opts.absentOk) return undefined;
     this.check(res);
-    if (res.body.length === 0) return undefined;
+    let parsed: unknown;
     try {
-      return JSON.parse(res.body.toString('utf8'));
+      parsed = res.body.length === 0 ? undefined : JSON.parse(res.body.toString('utf8'));
     } catch (err) {
       throw new EngineError(`${method} ${path}: the engine answered something that is not JSON`, res.status, {
         cause: err,
       });
     }
+    const fits =
+      opts.shape === undefined ||
+      (opts.shape === 'array'
+        ? Array.isArray(parsed)
+        : typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed));
+    if (!fits)
+      throw new EngineError(`${method} ${path}: the engine gave an unexpected answer (not a JSON ${opts.shape})`);
+    return parsed;
   }
 
   private async request(req: HttpRequest): Promise<HttpResponse> {

@@ -120,6 +120,33 @@ describe('openHistory', () => {
     store.close();
   });
 
+  it('names a run whose row was edited into what Rehearsa never writes, before and when it is read', () => {
+    const dir = freshDir();
+    const store = openHistory(dir);
+    store.recordRun(makeRun('web', 'good', 90));
+    store.recordRun(makeRun('web', 'bad', 80));
+    const path = join(dir, 'history.db');
+    const raw = new Database(path);
+    raw.prepare("UPDATE runs SET confidence = 'high', result_json = '{not json' WHERE run_id = 'bad'").run();
+    raw.close();
+    const damaged = (what: string) => (error: unknown) =>
+      error instanceof HistoryError &&
+      error.problem === 'corrupt' &&
+      error.message.startsWith(`history database ${path}: run ${what} is damaged (`);
+    assert.throws(() => store.checkReadable(), damaged('bad'));
+    assert.throws(() => store.getRun('bad'), damaged('bad'));
+    assert.throws(() => store.listRuns('web'), damaged('bad'));
+    assert.throws(() => store.stackStatuses(), damaged('of web'));
+    assert.throws(() => store.previousRuns('web', 5), damaged('of web'));
+    assert.equal(store.getRun('good')?.runId, 'good');
+    const nullRow = new Database(path);
+    nullRow.prepare("UPDATE runs SET confidence = 80, result_json = 'null' WHERE run_id = 'bad'").run();
+    nullRow.close();
+    assert.throws(() => store.getRun('bad'), damaged('bad'));
+    assert.throws(() => store.checkReadable(), damaged('bad'));
+    store.close();
+  });
+
   it('reports a data directory that cannot be created', () => {
     const file = join(freshDir());
     writeFileSync(file, '');

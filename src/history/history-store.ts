@@ -60,7 +60,25 @@ export function resolveDataDir(env: Record<string, string | undefined>, flag?: s
 }
 
 /** The HistoryError for a file SQLite cannot read, or undefined when the error means something else. */
+/** A row holding what Rehearsa never writes (an edited or damaged database); the store names it, never guesses. */
+class DamagedRun extends Error {
+  constructor(
+    readonly runId: string,
+    readonly what: string,
+  ) {
+    super(`run ${runId}: ${what}`);
+  }
+}
+
 function corruption(error: unknown, path: string): HistoryError | undefined {
+  if (error instanceof DamagedRun) {
+    return new HistoryError(
+      'corrupt',
+      path,
+      `history database ${path}: run ${error.runId} is damaged (${error.what}); it was left as it is (rehearsa history verify names edited runs)`,
+      { cause: error },
+    );
+  }
   const code = error instanceof Error && 'code' in error ? error.code : undefined;
   // NOTADB: not SQLite at all; CORRUPT (and its extended codes): a damaged page, often found only by a query.
   if (typeof code !== 'string' || !(code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))) return undefined;
@@ -214,6 +232,23 @@ function createStore(db: Database.Database): HistoryStore {
       block_on_regression = excluded.block_on_regression, fail_on_duration_spike = excluded.fail_on_duration_spike,
       duration_spike_percent = excluded.duration_spike_percent, max_backup_age_ms = excluded.max_backup_age_ms`);
   const removePolicy = db.prepare('DELETE FROM policies WHERE stack = ?');
+  // Columns the commands compute with, and the stored document, as Rehearsa writes them.
+  const selectDamaged = db.prepare<[], { runId: string; what: string }>(`
+    SELECT run_id AS runId, CASE
+      WHEN typeof(confidence) != 'integer' OR typeof(stability) != 'integer' THEN 'a score is not a number'
+      WHEN typeof(duration_ms) != 'integer' OR typeof(exit_code) != 'integer' THEN 'its duration or exit code is not a number'
+      WHEN julianday(started_at) IS NULL OR julianday(finished_at) IS NULL THEN 'a time is not a timestamp'
+      ELSE 'its stored result is not a JSON object' END AS what
+    FROM runs
+    WHERE typeof(confidence) != 'integer' OR typeof(stability) != 'integer' OR typeof(duration_ms) != 'integer'
+      OR typeof(exit_code) != 'integer' OR julianday(started_at) IS NULL OR julianday(finished_at) IS NULL
+      OR json_valid(result_json) = 0 OR json_type(result_json) != 'object'
+    ORDER BY id LIMIT 1`);
+  const numeric = <T>(row: T, runId: string, ...values: unknown[]): T => {
+    if (values.some((v) => typeof v !== 'number' || !Number.isFinite(v)))
+      throw new DamagedRun(runId, 'a score is not a number');
+    return row;
+  };
 
   const record = db.transaction((result: RunResult) => {
     const { summary } = result;
@@ -263,25 +298,37 @@ function createStore(db: Database.Database): HistoryStore {
       const head = links.at(-1)?.hash ?? undefined;
       return { stack, runs: links.length, ...(head !== undefined && { head }), ...(broken && { broken }) };
     },
-    previousRuns: (stack, limit) => selectPrevious.all(stack, limit),
+    previousRuns: (stack, limit) =>
+      selectPrevious.all(stack, limit).map((row) => numeric(row, `of ${stack}`, row.confidence, row.durationMs)),
     listRuns: (stack, limit = -1) =>
       selectEntries.all(stack, limit).map(({ confidenceDelta, interrupted, ...row }) => ({
-        ...row,
+        ...numeric(row, row.runId, row.confidence, row.durationMs, row.exitCode),
         ...(confidenceDelta !== null && { confidenceDelta }),
         interrupted: interrupted === 1,
       })),
     getRun: (runId) => {
       const row = selectResult.get(runId);
-      return row ? (JSON.parse(row.resultJson) as RunResult) : undefined;
+      if (!row) return undefined;
+      let result: unknown;
+      try {
+        result = JSON.parse(row.resultJson);
+      } catch {
+        throw new DamagedRun(runId, 'its stored result is not JSON');
+      }
+      const shaped = typeof result === 'object' && result !== null && Array.isArray((result as RunResult).services);
+      if (!shaped) throw new DamagedRun(runId, 'its stored result is not a run');
+      return result as RunResult;
     },
     stackStatuses: () =>
       selectStatuses.all(RECENT_RUNS).map(({ previous, recent, ...row }) => {
+        const confidences = JSON.parse(recent) as unknown[];
+        numeric(row, `of ${row.stack}`, row.confidence, previous ?? 0, ...confidences);
         const trend = trendFor(row.confidence, previous ?? undefined);
         return {
           stack: row.stack,
           confidence: row.confidence,
           risk: row.risk,
-          stability: stabilityOf(JSON.parse(recent) as number[]),
+          stability: stabilityOf(confidences as number[]),
           ...(trend !== undefined && { trend }),
           lastRunAt: row.lastRunAt,
           lastExitCode: row.lastExitCode,
@@ -319,6 +366,8 @@ function createStore(db: Database.Database): HistoryStore {
           code: 'SQLITE_CORRUPT',
         });
       }
+      const damaged = selectDamaged.get();
+      if (damaged) throw new DamagedRun(damaged.runId, damaged.what);
     },
     close: () => db.close(),
   };
