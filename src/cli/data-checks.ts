@@ -33,16 +33,14 @@ export interface DataResults {
 }
 
 /**
- * Reads the declaration (compose `x-rehearsa`, then rehearsa.yml, then `--restore`/`--binds`), checks it
- * against the stack and opens every source far enough to trust it. Throws one InputError (exit 2) listing
- * every problem, before anything is created on the engine.
+ * Reads and validates the declaration (compose `x-rehearsa`, then rehearsa.yml, then `--restore`/`--binds`)
+ * against the stack, without an engine. Throws one InputError (exit 2) listing every problem.
  */
-export async function prepareDataChecks(
+export async function readDataDeclaration(
   project: ComposeProject,
   flags: { restore?: string[]; binds?: BindMode },
-  ctx: { cwd: string; env: NodeJS.ProcessEnv },
-  engine: Engine,
-): Promise<DataChecks> {
+  ctx: { cwd: string },
+): Promise<RestoreConfig> {
   const first = project.files[0] ?? join(project.workingDir, 'compose.yaml');
   const issues: Issue[] = [];
   const layers: RestoreConfigLayer[] = [];
@@ -54,9 +52,9 @@ export async function prepareDataChecks(
   layers.push(composeDecl.layer);
   issues.push(...composeDecl.issues);
   const declPath = join(dirname(first), DECLARATION_FILE);
-  const text = await readFile(declPath, 'utf8').catch(() => undefined);
+  const file = relative(ctx.cwd, declPath) || declPath;
+  const text = await readDeclarationFile(declPath, file, issues);
   if (text !== undefined) {
-    const file = relative(ctx.cwd, declPath) || declPath;
     const parsed = parseYaml(text, file);
     issues.push(...parsed.issues);
     const decl = parseRestoreConfig(parsed.doc, { file, prefix: '', baseDir: dirname(declPath) });
@@ -66,7 +64,9 @@ export async function prepareDataChecks(
   const cli: RestoreConfigLayer = { restores: [] };
   for (const flag of flags.restore ?? []) {
     const parsed = parseRestoreFlag(flag, ctx.cwd);
-    if (parsed.spec) cli.restores!.push(parsed.spec);
+    if (parsed.spec && cli.restores!.some((r) => r.name === parsed.spec!.name)) {
+      issues.push({ message: `--restore ${parsed.spec.name}: given more than once`, severity: 'error' });
+    } else if (parsed.spec) cli.restores!.push(parsed.spec);
     if (parsed.issue) issues.push(parsed.issue);
   }
   if (flags.binds) cli.binds = flags.binds;
@@ -74,6 +74,33 @@ export async function prepareDataChecks(
   failOnIssues(issues);
   const config = mergeRestoreConfig(layers);
   failOnIssues(checkRestoreTargets(config, project));
+  return config;
+}
+
+/** rehearsa.yml's text; undefined when there is none, an issue when one is there but cannot be read. */
+async function readDeclarationFile(path: string, file: string, issues: Issue[]): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    const why =
+      code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'permission denied' : String(error);
+    issues.push({ file, message: `cannot be read: ${why}`, severity: 'error' });
+    return undefined;
+  }
+}
+
+/**
+ * Opens every declared source far enough to trust it (archives, repositories and their passwords, live
+ * volumes). Throws one InputError (exit 2) listing every problem, before anything is created on the engine.
+ */
+export async function prepareDataChecks(
+  project: ComposeProject,
+  config: RestoreConfig,
+  ctx: { env: NodeJS.ProcessEnv },
+  engine: Engine,
+): Promise<DataChecks> {
   const inspected = await inspectRestores(config.restores, project, { engine, env: ctx.env });
   failOnIssues(inspected.issues);
   return { config, resolved: inspected.resolved };

@@ -18,7 +18,7 @@ import { renderConfig } from '../render/render-config.js';
 import { renderPlan } from '../render/render-plan.js';
 import type { BindMode } from '../restore-config/restore-config.js';
 import type { CommandContext } from './context.js';
-import { bindPlanOptions, prepareDataChecks } from './data-checks.js';
+import { bindPlanOptions, prepareDataChecks, readDataDeclaration } from './data-checks.js';
 import { gatherHostFacts, resolveSocketLinks } from './host-facts.js';
 
 /** Options every stack command shares: which files, env files, profiles and stack name. */
@@ -109,7 +109,8 @@ export async function stackPlan(
   if (!engine) ctx.err.write('note: no Docker engine answered; networks, volumes and images were not checked\n');
   const facts = await gatherHostFacts(project, engine);
   // The same data declaration a run would use, so the plan shows binds and restores as `stack test` does them.
-  const data = engine ? await prepareDataChecks(project, options, ctx, engine) : undefined;
+  const config = await readDataDeclaration(project, options, ctx);
+  const data = engine ? await prepareDataChecks(project, config, ctx, engine) : { config, resolved: [] };
   const findings = runPreflight(project, facts);
   // The plan carries each container's environment; a plan is shown, so secrets are masked as in a run report.
   const secrets = collectSecrets(project, readSecretInputs(project, ctx.env));
@@ -121,14 +122,14 @@ export async function stackPlan(
       pull: options.pull,
       existingPaths: facts.existingPaths,
       allowEgress: options.allowEgress,
-      ...(data ? { binds: await bindPlanOptions(data, facts.existingPaths) } : {}),
+      binds: await bindPlanOptions(data, facts.existingPaths),
     }),
     secrets,
   );
   ctx.out.write(
     options.json
-      ? `${JSON.stringify({ plan, findings, restores: data?.config.restores ?? [] }, null, 2)}\n`
-      : renderPlan(plan, findings, ctx.palette, data?.config.restores ?? []),
+      ? `${JSON.stringify({ plan, findings, restores: data.config.restores }, null, 2)}\n`
+      : renderPlan(plan, findings, ctx.palette, data.config.restores),
   );
 }
 

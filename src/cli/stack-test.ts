@@ -17,7 +17,7 @@ import { renderFindings } from '../render/render-findings.js';
 import { renderRunJson } from '../render/render-json.js';
 import { renderRun } from '../render/render-run.js';
 import { dependencyEdges } from '../render/svg-timeline.js';
-import type { BindMode } from '../restore-config/restore-config.js';
+import type { BindMode, RestoreConfig } from '../restore-config/restore-config.js';
 import { bootServices } from '../run/boot-services.js';
 import { checkBuildContexts } from '../run/check-build-contexts.js';
 import { currentOwner } from '../run/owner.js';
@@ -32,6 +32,7 @@ import {
   type DataResults,
   foldDataResults,
   prepareDataChecks,
+  readDataDeclaration,
   restoreBeforeBoot,
   verifyAfterBoot,
 } from './data-checks.js';
@@ -81,6 +82,7 @@ export async function stackTest(
   failOnIssues(checkBuildContexts(project));
   const file = displayPath(project.files[0], ctx.cwd);
   failOnIssues(refuseHostAccess(project, new Set(options.allowHost), file));
+  const declared = await readDataDeclaration(project, options, ctx);
   const lock = await acquireStackLock(options.lockDir, stack, {
     owner: currentOwner(),
     waitMs: options.waitLockMs,
@@ -91,7 +93,7 @@ export async function stackTest(
       ),
   });
   try {
-    return await rehearseStack(project, stack, options, ctx, signal);
+    return await rehearseStack(project, stack, declared, options, ctx, signal);
   } catch (error) {
     // An abort can surface as the raw abort reason from an engine call made before the boot stage.
     if (signal.aborted && !(error instanceof RehearsaError)) {
@@ -107,6 +109,7 @@ export async function stackTest(
 async function rehearseStack(
   project: ComposeProject,
   stack: string,
+  declared: RestoreConfig,
   options: StackTestOptions,
   ctx: CommandContext,
   signal: AbortSignal,
@@ -123,7 +126,7 @@ async function rehearseStack(
   await sweepDeadRuns(engine);
 
   const facts = await gatherHostFacts(project, engine);
-  const data = await prepareDataChecks(project, options, ctx, engine);
+  const data = await prepareDataChecks(project, declared, ctx, engine);
   const findings = runPreflight(project, facts);
   if (!options.json && findings.length > 0)
     ctx.out.write(`${redactText(renderFindings(findings, ctx.palette), secrets)}\n`);

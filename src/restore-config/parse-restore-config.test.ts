@@ -105,7 +105,10 @@ describe('parseRestoreConfig', () => {
       'compose.yaml › x-rehearsa.restores: unknown key (expected one of restore, binds, bind_size_cap, probes, helper_image)',
       'compose.yaml › x-rehearsa.binds: "rw" must be one of copy, readonly, empty',
       'compose.yaml › x-rehearsa.bind_size_cap: "lots" is not a size (use 512MB)',
-      'compose.yaml › x-rehearsa.helper_image: must be an image reference',
+      'compose.yaml › x-rehearsa.helper_image: "" is not a valid image reference',
+    ]);
+    assert.deepEqual(errors({ helper_image: 'NOT VALID' }), [
+      'compose.yaml › x-rehearsa.helper_image: "NOT VALID" is not a valid image reference',
     ]);
     assert.deepEqual(errors({ restore: ['db'] }), [
       'compose.yaml › x-rehearsa.restore: must be a mapping of volume name or bind target to a source',

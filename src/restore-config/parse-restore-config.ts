@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseDuration } from '../compose/duration.js';
+import { isValidImageReference } from '../compose/image-reference.js';
 import { parseBytes } from '../compose/units.js';
 import type { Issue } from '../model.js';
 import type {
@@ -94,8 +95,9 @@ export function parseRestoreConfig(
     else layer.bindSizeCapBytes = bytes;
   }
   if (raw.helper_image !== undefined) {
-    if (typeof raw.helper_image === 'string' && raw.helper_image.trim() !== '') layer.helperImage = raw.helper_image;
-    else fail('helper_image', 'must be an image reference');
+    if (typeof raw.helper_image === 'string' && isValidImageReference(raw.helper_image))
+      layer.helperImage = raw.helper_image;
+    else fail('helper_image', `${show(raw.helper_image)} is not a valid image reference`);
   }
   if (raw.probes !== undefined) {
     if (!Array.isArray(raw.probes)) fail('probes', 'must be a list of probes');
