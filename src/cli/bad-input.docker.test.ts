@@ -94,6 +94,14 @@ const cases: { name: string; files: Record<string, string>; args: string[]; stde
     stderr: [/^rehearsa: cannot write the HTML report: \/.*\/compose\.yaml is an input of this rehearsal$/],
   },
   {
+    name: "Compose's own settings stay readable in a message",
+    files: { '.env': 'COMPOSE_PROJECT_NAME=Bad Name!\n', 'compose.yaml': 'services:\n  a: {image: x}\n' },
+    args: [],
+    stderr: [
+      'rehearsa: .env › COMPOSE_PROJECT_NAME: invalid project name "Bad Name!": must consist only of lowercase alphanumeric characters, hyphens, and underscores as well as start with a letter or number',
+    ],
+  },
+  {
     name: 'an unknown flag',
     files: {},
     args: ['--bogus', 'x.yml'],

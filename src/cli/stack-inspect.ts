@@ -67,7 +67,10 @@ function maskEnvFileValues(error: InputError, options: ProjectOptions, ctx: Comm
   const files = options.envFiles.length > 0 ? options.envFiles : [join(first ? dirname(first) : ctx.cwd, '.env')];
   const values = files.flatMap((f) => {
     const text = readTextIfAny(resolve(ctx.cwd, f));
-    return text === undefined ? [] : Object.values(parseDotenv(text, f, () => undefined).values);
+    if (text === undefined) return [];
+    // Compose's own settings are shown, as everywhere else: an invalid COMPOSE_PROJECT_NAME must be readable.
+    const entries = Object.entries(parseDotenv(text, f, () => undefined).values);
+    return entries.filter(([key]) => !key.startsWith('COMPOSE_')).map(([, value]) => value);
   });
   const secrets = maskableValues(values);
   if (secrets.length === 0) return error;

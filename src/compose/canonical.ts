@@ -141,6 +141,10 @@ function ports(value: unknown, path: string, ctx: FileContext): unknown {
 
 function longPort(item: Mapping, path: string, ctx: FileContext): Mapping | undefined {
   const target = Number(scalarText(item.target));
+  if (item.target === undefined) {
+    report(ctx, `${path}.target`, 'is required (the container port)');
+    return undefined;
+  }
   if (!Number.isInteger(target) || target <= 0) {
     report(ctx, `${path}.target`, `${JSON.stringify(item.target)} is not a port number`);
     return undefined;

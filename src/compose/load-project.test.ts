@@ -324,6 +324,19 @@ describe('loadProject: ports', () => {
   });
 });
 
+describe('loadProject: restart', () => {
+  it('refuses a restart policy the engine would refuse, and keeps every one it accepts', async () => {
+    const dir = fixture({ 'compose.yaml': 'services:\n  a: {image: a, restart: sometimes}\n' });
+    assert.deepEqual(await loadErrors(dir), [
+      'compose.yaml › services.a.restart: "sometimes" is not a restart policy (use no, always, unless-stopped or on-failure[:N])',
+    ]);
+    for (const policy of ['no', 'always', 'unless-stopped', 'on-failure', 'on-failure:5']) {
+      const ok = fixture({ 'compose.yaml': `services:\n  a: {image: a, restart: "${policy}"}\n` });
+      assert.equal((await load(ok)).services.a!.restart, policy);
+    }
+  });
+});
+
 describe('loadProject: volumes and tmpfs', () => {
   it('distinguishes binds, named and anonymous volumes and parses modes', async () => {
     const dir = fixture({

@@ -49,6 +49,8 @@ const STRING_FIELDS = {
   platform: 'platform',
 } as const;
 
+const RESTART_POLICY = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
+
 /** String-list fields, keyed by compose key. */
 const LIST_FIELDS = {
   expose: 'expose',
@@ -103,6 +105,14 @@ export function normaliseService(name: string, raw: Mapping, parts: ResolvedPart
   // compose-go's normalisation: `if_not_present` is the old spelling of `missing`.
   if (service.pullPolicy === 'if_not_present') service.pullPolicy = 'missing';
   checkContainerName(raw, name, service.replicas, ctx);
+  // Compose passes `restart` to the engine as written, and the engine refuses any other policy at create time.
+  if (service.restart !== undefined && !RESTART_POLICY.test(service.restart)) {
+    report(
+      ctx,
+      at('restart'),
+      `${JSON.stringify(service.restart)} is not a restart policy (use no, always, unless-stopped or on-failure[:N])`,
+    );
+  }
   if (raw.healthcheck !== undefined) {
     const hc = healthcheck(raw.healthcheck, at('healthcheck'), ctx);
     if (hc) service.healthcheck = hc;

@@ -82,7 +82,8 @@ function corruption(error: unknown, path: string): HistoryError | undefined {
   const code = error instanceof Error && 'code' in error ? error.code : undefined;
   // NOTADB: not SQLite at all; CORRUPT (and its extended codes): a damaged page, often found only by a query.
   if (typeof code !== 'string' || !(code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))) return undefined;
-  const reason = error instanceof Error ? error.message : String(error);
+  // quick_check lists damaged pages one per line: one problem, one line.
+  const reason = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, '; ');
   return new HistoryError(
     'corrupt',
     path,
