@@ -21,9 +21,9 @@ export function registerReportCommands(program: Command, deps: CommandDeps): voi
     .description('write the reports of a recorded run (default: the latest run of the stack)')
     .argument('<stack>', 'stack name')
     .option('--run <id>', 'run id (see rehearsa history STACK)')
-    .option('--html <file>', 'write the self-contained HTML report')
-    .option('--junit <file>', 'write the JUnit XML report')
-    .option('--json <file>', 'write the run JSON document')
+    .addOption(new Option('--html <file>', 'write the self-contained HTML report').argParser(nonEmpty))
+    .addOption(new Option('--junit <file>', 'write the JUnit XML report').argParser(nonEmpty))
+    .addOption(new Option('--json <file>', 'write the run JSON document').argParser(nonEmpty))
     .action(async (stack: string, opts: { run?: string; html?: string; junit?: string; json?: string }) => {
       const { checkReportTargets, writeReports } = await import('./write-reports.js');
       const problem = validateStackName(stack);

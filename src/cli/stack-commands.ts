@@ -3,10 +3,11 @@ import { type Command, Option } from 'commander';
 import { resolveDataDir } from '../history/history-store.js';
 import { HOST_ACCESS_FLAGS, type HostAccess } from '../plan/refuse-host-access.js';
 import type { CommandDeps } from './command-deps.js';
-import { integerOption } from './options.js';
+import { integerOption, nonEmpty } from './options.js';
 import type { ProjectOptions } from './stack-inspect.js';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+// An empty path would silently mean the working directory: refused like any other bad flag value.
+const collect = (value: string, previous: string[]) => [...previous, nonEmpty(value)];
 
 /** Adds the options every stack command shares: -f files, env files, profiles, stack name. */
 function withProjectOptions(cmd: Command): Command {
@@ -101,9 +102,11 @@ export function registerStackCommands(program: Command, deps: CommandDeps): void
   withDataOptions(withHostAccessOptions(test))
     .option('--wait-lock', 'wait for a rehearsal of the same stack already running (default: refuse with exit code 4)')
     .option('--json', 'print one versioned JSON document on stdout instead of the report')
-    .option('--report-junit <file>', 'also write a JUnit XML report to FILE')
-    .option('--report-html <file>', 'also write a self-contained HTML report to FILE')
-    .option('--report-json <file>', 'also write the run JSON document to FILE')
+    .addOption(new Option('--report-junit <file>', 'also write a JUnit XML report to FILE').argParser(nonEmpty))
+    .addOption(
+      new Option('--report-html <file>', 'also write a self-contained HTML report to FILE').argParser(nonEmpty),
+    )
+    .addOption(new Option('--report-json <file>', 'also write the run JSON document to FILE').argParser(nonEmpty))
     .action(async (files: string[], opts, cmd: Command) => {
       const global = cmd.optsWithGlobals();
       // Implementations load on use, so `--help` and other commands do not pay for the whole pipeline.

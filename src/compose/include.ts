@@ -12,6 +12,8 @@ export interface IncludeSpec {
   projectDir: string;
   /** Undefined: the included project's own `.env`, when present. */
   envFiles?: string[];
+  /** The key naming the env files (`include.2.env_file`), where one that cannot be read is reported. */
+  envFilesAt?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export function includeSpecs(value: unknown, ctx: FileContext): IncludeSpec[] {
     const projectDir =
       typeof entry.project_directory === 'string' ? hostPath(ctx, entry.project_directory) : dirname(files[0]!);
     const envFiles = entry.env_file === undefined ? undefined : toList(entry.env_file).map((p) => hostPath(ctx, p));
-    return [{ files, namedAt, projectDir, ...(envFiles ? { envFiles } : {}) }];
+    return [{ files, namedAt, projectDir, ...(envFiles ? { envFiles, envFilesAt: `include.${i}.env_file` } : {}) }];
   });
 }
 

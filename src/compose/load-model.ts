@@ -5,7 +5,7 @@ import { canonicalService } from './canonical.js';
 import { checkSchema } from './check-schema.js';
 import { resolveExtends, type ServiceFile } from './extends.js';
 import { displayPath, type FileContext, type FileReference, hostPath, report } from './file-context.js';
-import { importResources, includeSpecs } from './include.js';
+import { type IncludeSpec, importResources, includeSpecs } from './include.js';
 import { interpolateTree, type Lookup } from './interpolate.js';
 import { mergeTrees } from './merge.js';
 import { type Origin, recordOrigins } from './origins.js';
@@ -128,7 +128,7 @@ function loadFileModel(abs: string, baseDir: string, env: ModelEnv): Mapping {
       }
       // Parsed first with the key naming each file, so that one that cannot be read is reported at that key.
       for (const [i, file] of spec.files.entries()) parseComposeFile(file, env, { ctx, ...spec.namedAt[i]! });
-      return loadIncluded(spec.files, spec.projectDir, spec.envFiles, [...env.including, abs], env);
+      return loadIncluded(spec, [...env.including, abs], env, ctx);
     });
     delete model.include;
     model = importResources(model, included, ctx);
@@ -155,17 +155,19 @@ function extendedFile(abs: string, via: FileReference, env: ModelEnv): ServiceFi
   return file;
 }
 
-function loadIncluded(
-  files: string[],
-  projectDir: string,
-  envFiles: string[] | undefined,
-  including: string[],
-  env: ModelEnv,
-): Mapping {
+function loadIncluded(spec: IncludeSpec, including: string[], env: ModelEnv, ctx: FileContext): Mapping {
+  const { files, projectDir, envFiles } = spec;
   const candidates = envFiles
     ? envFiles.map((path) => ({ path, required: true }))
     : envFileCandidates(undefined, env.cwd, projectDir);
-  const own = readEnvFiles(candidates, env.shell, env.sources, env.cwd, env.issues);
+  const envIssues: Issue[] = [];
+  const own = readEnvFiles(candidates, env.shell, env.sources, env.cwd, envIssues);
+  for (const issue of envIssues) {
+    // An env file the include names but that cannot be read is reported at the key naming it.
+    const named = spec.envFilesAt !== undefined && issue.path === undefined && !/^line \d+/.test(issue.message);
+    if (named) report(ctx, spec.envFilesAt!, `${issue.file}: ${issue.message}`);
+    else env.issues.push(issue);
+  }
   const parent = env.lookup;
   const child: ModelEnv = {
     ...env,

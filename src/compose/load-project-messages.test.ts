@@ -53,6 +53,11 @@ describe('loadProject messages: one line per problem', () => {
     assert.deepEqual(await loadErrors(notList), ['compose.yaml › include: must be a list (got "./x.yaml")']);
     const badPath = fixture({ 'compose.yaml': 'include: [{path: 5}]\nservices: {a: {image: x}}\n' });
     assert.deepEqual(await loadErrors(badPath), ['compose.yaml › include.0.path: must be a string or a list (got 5)']);
+    const missingEnv = fixture({
+      'compose.yaml': 'include: [{path: ./x.yaml, env_file: nope.env}]\nservices: {a: {image: x}}\n',
+      'x.yaml': 'services: {b: {image: y}}\n',
+    });
+    assert.deepEqual(await loadErrors(missingEnv), ['compose.yaml › include.0.env_file: nope.env: env file not found']);
   });
 
   it('drops what follows from a failed extends or an undefined anchor', async () => {
