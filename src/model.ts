@@ -133,6 +133,10 @@ export interface Service {
   securityOpt: string[];
   pid?: string;
   ipc?: string;
+  /** `uts`, `userns_mode` and `cgroup` as written; the sandbox never applies them (each container keeps its own). */
+  uts?: string;
+  usernsMode?: string;
+  cgroup?: string;
   platform?: string;
   /** deploy.replicas or scale; 0 means the service is defined but not started. */
   replicas: number;

@@ -46,6 +46,9 @@ const STRING_FIELDS = {
   stop_signal: 'stopSignal',
   pid: 'pid',
   ipc: 'ipc',
+  uts: 'uts',
+  userns_mode: 'usernsMode',
+  cgroup: 'cgroup',
   platform: 'platform',
 } as const;
 

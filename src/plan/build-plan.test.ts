@@ -220,3 +220,20 @@ test('bridge, default and a foreign container: network mode get a private networ
     [['bridged', 'foreign', 'vpn'], ['client']],
   );
 });
+
+test('uts, userns_mode and cgroup are never applied and say so; escalations are left out unless allowed', () => {
+  const service = makeService('box', {
+    uts: 'host',
+    usernsMode: 'host',
+    cgroup: 'host',
+    capAdd: ['ALL', 'NET_ADMIN'],
+    securityOpt: ['seccomp=unconfined'],
+  });
+  const plan = buildPlan(makeProject([service]), options);
+  assert.deepEqual(plan.containers[0]!.capAdd, ['NET_ADMIN']);
+  assert.deepEqual(plan.containers[0]!.securityOpt, []);
+  for (const key of ['uts', 'userns_mode', 'cgroup'])
+    assert.ok(plan.rewrites.includes(`box: ${key}: host not applied (the container keeps its own)`), key);
+  const allowed = buildPlan(makeProject([service]), { ...options, allowHost: new Set(['privileged']) });
+  assert.deepEqual(allowed.containers[0]!.capAdd, ['ALL', 'NET_ADMIN']);
+});

@@ -11,7 +11,7 @@ import type {
 import { exposedDockerSocket } from '../preflight/project-refs.js';
 import { orderWaves } from './dependency-graph.js';
 import { OWNER_LABEL, RUN_LABEL, SERVICE_LABEL, STACK_LABEL } from './labels.js';
-import type { HostAccess } from './refuse-host-access.js';
+import { type HostAccess, isEveryCapability, liftsConfinement } from './refuse-host-access.js';
 
 export type PullPolicy = 'always' | 'missing' | 'never';
 
@@ -124,7 +124,15 @@ function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
     rewrites.push(`${service.name}: service labels not applied (a live proxy or updater would act on them)`);
   }
 
-  const { privileged, devices, pid, ipc, mounts } = hostAccessFor(service, ctx);
+  const { privileged, devices, pid, ipc, mounts, capAdd, securityOpt } = hostAccessFor(service, ctx);
+  for (const [key, value] of [
+    ['uts', service.uts],
+    ['userns_mode', service.usernsMode],
+    ['cgroup', service.cgroup],
+  ] as const) {
+    if (value !== undefined)
+      rewrites.push(`${service.name}: ${key}: ${value} not applied (the container keeps its own)`);
+  }
 
   const aliases = [service.name, ...(service.containerName ? [service.containerName] : [])];
   const networkMode = networkModeFor(service, ctx);
@@ -164,7 +172,7 @@ function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
       ...service.ports.map((p) => `${p.target}/${p.protocol}`),
       ...service.expose.map((e) => (e.includes('/') ? e : `${e}/tcp`)),
     ]),
-    capAdd: service.capAdd,
+    capAdd,
     capDrop: service.capDrop,
     privileged,
     devices,
@@ -177,7 +185,7 @@ function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
     ...(service.init !== undefined ? { init: service.init } : {}),
     ...(service.stopSignal ? { stopSignal: service.stopSignal } : {}),
     readOnlyRootfs: service.readOnly,
-    securityOpt: service.securityOpt,
+    securityOpt,
     restart: restartPolicyFor(service),
     oneShot: ctx.adopted.has(service.name),
     dependsOn: {
@@ -209,11 +217,15 @@ function hostAccessFor(service: Service, ctx: PlanContext) {
     if (!socket) return true;
     return grant('docker-socket', `Docker socket bind ${m.source}`);
   });
+  const escalating = service.capAdd.some(isEveryCapability) || service.securityOpt.some(liftsConfinement);
+  const keepEscalation = escalating && grant('privileged', 'cap_add ALL and unconfined security_opt');
   return {
     privileged: service.privileged && grant('privileged', 'privileged'),
     devices: service.devices.length > 0 && grant('devices', 'devices') ? service.devices : [],
     pid: service.pid === 'host' && grant('host-pid', 'pid: host'),
     ipc: service.ipc === 'host' && grant('host-ipc', 'ipc: host'),
+    capAdd: keepEscalation ? service.capAdd : service.capAdd.filter((c) => !isEveryCapability(c)),
+    securityOpt: keepEscalation ? service.securityOpt : service.securityOpt.filter((o) => !liftsConfinement(o)),
     mounts,
   };
 }

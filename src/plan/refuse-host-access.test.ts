@@ -36,3 +36,18 @@ test('an opt-in lifts only its own refusal', () => {
   );
   assert.equal(left[0]!.file, undefined);
 });
+
+test('cap_add ALL and unconfined security options count as privileged; ordinary ones pass', () => {
+  const escalating = makeProject([
+    makeService('all', { capAdd: ['NET_ADMIN', 'all'], securityOpt: ['no-new-privileges:true', 'seccomp=unconfined'] }),
+    makeService('vpn', { capAdd: ['NET_ADMIN'], securityOpt: ['label=type:svirt_apache_t'] }),
+  ]);
+  assert.deepEqual(
+    refuseHostAccess(escalating, new Set()).map((i) => `${i.path}: ${i.message}`),
+    [
+      'services.all.cap_add: cap_add ALL gives the container every capability, as privileged: true does; refused in the sandbox (allow it with --allow-privileged)',
+      "services.all.security_opt: security_opt seccomp=unconfined lifts the host's confinement of the container; refused in the sandbox (allow it with --allow-privileged)",
+    ],
+  );
+  assert.deepEqual(refuseHostAccess(escalating, new Set(['privileged'])), []);
+});

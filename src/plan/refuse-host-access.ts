@@ -14,6 +14,18 @@ export const HOST_ACCESS_FLAGS: Readonly<Record<HostAccess, string>> = {
   'docker-socket': '--allow-docker-socket',
 };
 
+/** `cap_add: [ALL]`: every capability, as good as privileged. */
+export function isEveryCapability(capability: string): boolean {
+  return /^(CAP_)?ALL$/i.test(capability.trim());
+}
+
+/** A security_opt that lifts the confinement the host relies on (seccomp, AppArmor, SELinux labels, /proc masks). */
+export function liftsConfinement(option: string): boolean {
+  return /^(seccomp[=:]unconfined|apparmor[=:]unconfined|label[=:]disable|systempaths[=:]unconfined)$/i.test(
+    option.trim(),
+  );
+}
+
 interface HostAccessUse {
   access: HostAccess;
   /** Compose path of the offending key, e.g. `services.vpn.privileged`. */
@@ -31,6 +43,16 @@ function uses(service: Service): HostAccessUse[] {
   if (service.ipc === 'host') add('host-ipc', 'ipc', "ipc: host shares the host's shared memory and semaphores");
   if (service.privileged)
     add('privileged', 'privileged', 'privileged: true gives the container full access to the host');
+  if (service.capAdd.some(isEveryCapability))
+    add('privileged', 'cap_add', 'cap_add ALL gives the container every capability, as privileged: true does');
+  const unconfined = service.securityOpt.filter(liftsConfinement);
+  if (unconfined.length > 0) {
+    add(
+      'privileged',
+      'security_opt',
+      `security_opt ${unconfined.join(', ')} lifts the host's confinement of the container`,
+    );
+  }
   if (service.devices.length > 0) {
     add('devices', 'devices', `devices ${service.devices.join(', ')} pass host devices into the container`);
   }
