@@ -214,7 +214,8 @@ function generatedDeclaration(rng: Rng): string {
   }
   if (rng.next() < 0.5) out.push(`binds: ${rng.pick(['copy', 'readonly', 'empty'])}`);
   if (rng.next() < 0.5) out.push(`bind_size_cap: ${rng.pick(['512MB', '1GB', '64mb', '1024', '10k', '1.5G', '0'])}`);
-  if (rng.next() < 0.4) out.push(`helper_image: ${rng.pick(['busybox:1.36', 'alpine', `ghcr.io/x/y@sha256:${'ab'.repeat(32)}`])}`);
+  if (rng.next() < 0.4)
+    out.push(`helper_image: ${rng.pick(['busybox:1.36', 'alpine', `ghcr.io/x/y@sha256:${'ab'.repeat(32)}`])}`);
   if (rng.next() < 0.8) {
     const probes = Array.from({ length: 1 + rng.int(4) }, () => probe(rng));
     if (flow) out.push(`probes: [${probes.map((p) => `{${p.join(', ')}}`).join(', ')}]`);
