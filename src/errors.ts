@@ -22,10 +22,15 @@ export abstract class RehearsaError extends Error {
   }
 }
 
-/** Formats an issue as `file › path: message` (each part only when known). */
+/** Control characters (a key or value holding a CR, say) written as escapes, so one problem stays one line. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+/** Formats an issue as `file › path: message` (each part only when known), always on one line. */
 export function formatIssue(issue: Issue): string {
   const where = [issue.file, issue.path].filter(Boolean).join(' › ');
-  return where ? `${where}: ${issue.message}` : issue.message;
+  return oneLine(where ? `${where}: ${issue.message}` : issue.message);
 }
 
 /** Bad user input (files, flags, names); carries every problem found, one line each. */

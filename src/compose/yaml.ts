@@ -15,6 +15,7 @@ import {
   visit,
   type YAMLMap,
 } from 'yaml';
+import { oneLine } from '../errors.js';
 import type { Issue } from '../model.js';
 
 /** A `!reset` node: the wrapped value was parsed, but a later merge must drop the key instead of merging it. */
@@ -378,7 +379,7 @@ function shortenQuotes(message: string): string {
 
 function issueAt(file: string, lines: LineCounter, offset: number, message: string, path?: string): Issue {
   const { line, col } = lines.linePos(offset);
-  const issue: Issue = { file, message: `line ${line}, column ${col}: ${message}`, severity: 'error' };
-  if (path) issue.path = path;
+  const issue: Issue = { file, message: oneLine(`line ${line}, column ${col}: ${message}`), severity: 'error' };
+  if (path) issue.path = oneLine(path);
   return issue;
 }
