@@ -8,6 +8,8 @@ export interface Issue {
   path?: string;
   message: string;
   severity: 'error' | 'warning';
+  /** Paths of the same file whose own problems follow from this one (the other members of an extends cycle). */
+  explains?: string[];
 }
 
 // ─── The normalised compose project (strict: produced only by compose/loadProject) ─────────────

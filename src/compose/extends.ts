@@ -45,6 +45,8 @@ export function resolveExtends(
     if (chain.includes(key)) {
       const names = [...chain, key].map((k) => k.slice(k.lastIndexOf('#') + 1));
       report(source.ctx, path, `circular extends: ${names.join(' → ')}`);
+      // Every member of the cycle is left without its base: what follows from that is this one problem.
+      source.ctx.issues.at(-1)!.explains = names.map((n) => `services.${n}`);
       return undefined;
     }
     const spec = isMapping(declared) ? declared : {};

@@ -150,6 +150,7 @@ function withoutFollowOns(issues: readonly Issue[]): Issue[] {
   const errors = issues.filter((i) => i.severity === 'error');
   const explained = new Set<string>();
   for (const error of errors) {
+    for (const other of error.explains ?? []) explained.add(at(error, other));
     const path = error.path ?? '';
     for (let end = path.lastIndexOf('.'); end > 0; end = path.lastIndexOf('.', end - 1)) {
       explained.add(at(error, path.slice(0, end)));

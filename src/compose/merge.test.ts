@@ -185,6 +185,9 @@ describe('loadProject: extends', () => {
       'compose.yaml › services.a.extends: circular extends: a → b → a',
       'compose.yaml › services.c.extends.service: cannot extend undefined service "ghost"',
     ]);
+    // Without images, the members of the cycle would each lack one: that follows from the cycle, said once.
+    const bare = fixture({ 'compose.yaml': 'services:\n  a: {extends: b}\n  b: {extends: a}\n' });
+    assert.deepEqual(await loadErrors(bare), ['compose.yaml › services.a.extends: circular extends: a → b → a']);
   });
 });
 
