@@ -76,6 +76,18 @@ const cases: { name: string; files: Record<string, string>; args: string[]; stde
     stderr: ['rehearsa: --restore data: given more than once'],
   },
   {
+    name: 'every problem of the data declaration at once',
+    files: {
+      'compose.yaml':
+        'services:\n  a: {image: x, volumes: [data:/d]}\nvolumes:\n  data: {}\nx-rehearsa:\n  binds: rw\n  restore:\n    nope: {from: live}\n',
+    },
+    args: [],
+    stderr: [
+      'rehearsa: compose.yaml › x-rehearsa.binds: "rw" must be one of copy, readonly, empty',
+      'rehearsa: compose.yaml › x-rehearsa.restore.nope: "nope" names no volume or bind target of the stack (known: data)',
+    ],
+  },
+  {
     name: 'a helper image the engine could not parse',
     files: { 'compose.yaml': 'services:\n  a: {image: x}\nx-rehearsa:\n  helper_image: NOT VALID\n' },
     args: [],

@@ -71,9 +71,9 @@ export async function readDataDeclaration(
   }
   if (flags.binds) cli.binds = flags.binds;
   layers.push(cli);
-  failOnIssues(issues);
+  // Entries that failed to parse are not in their layer, so checking targets now adds no follow-on problem.
   const config = mergeRestoreConfig(layers);
-  failOnIssues(checkRestoreTargets(config, project));
+  failOnIssues([...issues, ...checkRestoreTargets(config, project)]);
   return config;
 }
 
