@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -187,6 +187,27 @@ describe('bad input: exit 2, one clear line per problem, no stack trace, nothing
       ['--data-dir', file, 'status'],
       /^rehearsa: cannot open history database .*: .*a-file \(or a directory above it\) is a file, not a directory\n$/,
     );
+  });
+
+  test('a report is never written over an input by another name, nor into the data directory', async () => {
+    const dir = writeTree({ 'compose.yaml': 'services:\n  a: {image: x}\n' });
+    linkSync(join(dir, 'compose.yaml'), join(dir, 'hard.yaml'));
+    const data = mkdtempSync(join(tmpdir(), 'rehearsa-data-'));
+    const status = await runRehearsa(['status'], { dataDir: data });
+    assert.equal(status.code, 0, 'the history database exists');
+    const history = join(data, 'history.db');
+    for (const [flag, path, why] of [
+      ['--report-junit', 'hard.yaml', 'is an input of this rehearsal'],
+      ['--report-html', '.env', 'is an input of this rehearsal'],
+      ['--report-html', history, `is inside the data directory ${data}`],
+    ] as const) {
+      const result = await runRehearsa(['stack', 'test', flag, path], { cwd: dir, dataDir: data });
+      assert.equal(result.code, 2, result.stderr);
+      assert.ok(result.stderr.includes(why), result.stderr);
+    }
+    assert.equal(readFileSync(join(dir, 'compose.yaml'), 'utf8'), 'services:\n  a: {image: x}\n');
+    const after = await runRehearsa(['status'], { dataDir: data });
+    assert.equal(after.code, 0, after.stderr);
   });
 
   test('an unknown stack for history, and a policy value out of range', async () => {

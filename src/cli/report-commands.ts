@@ -24,32 +24,35 @@ export function registerReportCommands(program: Command, deps: CommandDeps): voi
     .addOption(new Option('--html <file>', 'write the self-contained HTML report').argParser(nonEmpty))
     .addOption(new Option('--junit <file>', 'write the JUnit XML report').argParser(nonEmpty))
     .addOption(new Option('--json <file>', 'write the run JSON document').argParser(nonEmpty))
-    .action(async (stack: string, opts: { run?: string; html?: string; junit?: string; json?: string }) => {
-      const { checkReportTargets, writeReports } = await import('./write-reports.js');
-      const problem = validateStackName(stack);
-      if (problem) throw new InputError(`stack "${stack}": ${problem}`);
-      const targets: ReportTargets = {
-        ...(opts.junit !== undefined && { junit: opts.junit }),
-        ...(opts.html !== undefined && { html: opts.html }),
-        ...(opts.json !== undefined && { json: opts.json }),
-      };
-      if (Object.keys(targets).length === 0)
-        throw new InputError('report: give at least one of --html, --junit, --json');
-      checkReportTargets(targets);
-      const ctx = deps.context();
-      const history = ctx.history();
-      if (!history.knownStacks().includes(stack))
-        throw new InputError(`unknown stack "${stack}" (see rehearsa status)`);
-      const runId = opts.run ?? history.listRuns(stack, 1)[0]?.runId;
-      if (runId === undefined) throw new InputError(`stack "${stack}" has no recorded runs yet`);
-      const result = history.getRun(runId);
-      if (!result || result.stack !== stack) {
-        throw new InputError(`unknown run "${runId}" of stack "${stack}" (see rehearsa history ${stack})`);
-      }
-      writeReports(targets, result, history);
-      for (const path of Object.values(targets)) ctx.err.write(`wrote ${path}\n`);
-      deps.setExit(ExitCode.Passed);
-    });
+    .action(
+      async (stack: string, opts: { run?: string; html?: string; junit?: string; json?: string }, cmd: Command) => {
+        const { checkReportsSpareInputs, checkReportTargets, writeReports } = await import('./write-reports.js');
+        const problem = validateStackName(stack);
+        if (problem) throw new InputError(`stack "${stack}": ${problem}`);
+        const targets: ReportTargets = {
+          ...(opts.junit !== undefined && { junit: opts.junit }),
+          ...(opts.html !== undefined && { html: opts.html }),
+          ...(opts.json !== undefined && { json: opts.json }),
+        };
+        if (Object.keys(targets).length === 0)
+          throw new InputError('report: give at least one of --html, --junit, --json');
+        checkReportTargets(targets);
+        const ctx = deps.context();
+        checkReportsSpareInputs(targets, [], resolveDataDir(ctx.env, cmd.optsWithGlobals().dataDir));
+        const history = ctx.history();
+        if (!history.knownStacks().includes(stack))
+          throw new InputError(`unknown stack "${stack}" (see rehearsa status)`);
+        const runId = opts.run ?? history.listRuns(stack, 1)[0]?.runId;
+        if (runId === undefined) throw new InputError(`stack "${stack}" has no recorded runs yet`);
+        const result = history.getRun(runId);
+        if (!result || result.stack !== stack) {
+          throw new InputError(`unknown run "${runId}" of stack "${stack}" (see rehearsa history ${stack})`);
+        }
+        writeReports(targets, result, history);
+        for (const path of Object.values(targets)) ctx.err.write(`wrote ${path}\n`);
+        deps.setExit(ExitCode.Passed);
+      },
+    );
 
   program
     .command('serve')

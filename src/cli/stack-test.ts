@@ -77,7 +77,9 @@ export async function stackTest(
   const project = resolveSocketLinks(loaded.project);
   const { stack } = loaded;
   const firstDir = project.files[0] === undefined ? ctx.cwd : dirname(project.files[0]);
-  checkReportsSpareInputs(options.reports, [...project.files, ...project.envFiles, join(firstDir, 'rehearsa.yml')]);
+  // `.env` even when absent: a report written there would be read as the project's env file by the next run.
+  const inputs = [...project.files, ...project.envFiles, join(firstDir, '.env'), join(firstDir, 'rehearsa.yml')];
+  checkReportsSpareInputs(options.reports, inputs, dirname(options.lockDir));
   failOnIssues(nothingToRehearse(project, displayPath(project.files[0], ctx.cwd)));
   failOnIssues(checkBuildContexts(project));
   const file = displayPath(project.files[0], ctx.cwd);

@@ -91,9 +91,10 @@ export function checkReportTargets(targets: ReportTargets): void {
 
 /**
  * Throws one InputError naming every report path that is one of the run's own input files (a compose file, an env
- * file, rehearsa.yml): `--report-html compose.yaml` must never overwrite the stack it rehearses.
+ * file, rehearsa.yml; the same file by any name, hard links included) or lies in the data directory (the history
+ * database and its journal, the lock files): a report must never overwrite what it reports on.
  */
-export function checkReportsSpareInputs(targets: ReportTargets, inputs: readonly string[]): void {
+export function checkReportsSpareInputs(targets: ReportTargets, inputs: readonly string[], dataDir: string): void {
   const real = (path: string): string => {
     try {
       return realpathSync(path);
@@ -101,13 +102,25 @@ export function checkReportsSpareInputs(targets: ReportTargets, inputs: readonly
       return resolve(path);
     }
   };
+  const identity = (path: string): string | undefined => {
+    const stats = statOf(path);
+    return stats ? `${stats.dev}:${stats.ino}` : undefined;
+  };
   const inputPaths = new Set(inputs.map(real));
-  const issues: Issue[] = targetsOf(targets)
-    .filter(([, path]) => inputPaths.has(real(path)))
-    .map(([format, path]) => ({
-      message: `cannot write the ${FORMAT_NAME[format]} report: ${path} is an input of this rehearsal`,
-      severity: 'error' as const,
-    }));
+  const inputIds = new Set(inputs.map(identity).filter((id) => id !== undefined));
+  const data = real(dataDir);
+  const issues: Issue[] = [];
+  for (const [format, path] of targetsOf(targets)) {
+    const target = real(path);
+    const id = identity(path);
+    const why =
+      inputPaths.has(target) || (id !== undefined && inputIds.has(id))
+        ? `${path} is an input of this rehearsal`
+        : target === data || target.startsWith(`${data}/`)
+          ? `${path} is inside the data directory ${dataDir} (the history and its locks)`
+          : undefined;
+    if (why) issues.push({ message: `cannot write the ${FORMAT_NAME[format]} report: ${why}`, severity: 'error' });
+  }
   if (issues.length > 0) throw new InputError(issues);
 }
 

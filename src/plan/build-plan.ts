@@ -11,7 +11,7 @@ import type {
 import { exposedDockerSocket } from '../preflight/project-refs.js';
 import { orderWaves } from './dependency-graph.js';
 import { OWNER_LABEL, RUN_LABEL, SERVICE_LABEL, STACK_LABEL } from './labels.js';
-import { type HostAccess, isEveryCapability, liftsConfinement } from './refuse-host-access.js';
+import { type HostAccess, isHostCapability, isHostProc, liftsConfinement } from './refuse-host-access.js';
 
 export type PullPolicy = 'always' | 'missing' | 'never';
 
@@ -213,18 +213,19 @@ function hostAccessFor(service: Service, ctx: PlanContext) {
     return allowed(access);
   };
   const mounts = service.mounts.filter((m) => {
-    const socket = m.type === 'bind' && m.source !== undefined && exposedDockerSocket(m.source) !== undefined;
-    if (!socket) return true;
-    return grant('docker-socket', `Docker socket bind ${m.source}`);
+    if (m.type !== 'bind' || m.source === undefined) return true;
+    if (exposedDockerSocket(m.source) !== undefined) return grant('docker-socket', `Docker socket bind ${m.source}`);
+    if (isHostProc(m.source)) return grant('host-pid', `bind of the host's ${m.source}`);
+    return true;
   });
-  const escalating = service.capAdd.some(isEveryCapability) || service.securityOpt.some(liftsConfinement);
-  const keepEscalation = escalating && grant('privileged', 'cap_add ALL and unconfined security_opt');
+  const escalating = service.capAdd.some(isHostCapability) || service.securityOpt.some(liftsConfinement);
+  const keepEscalation = escalating && grant('privileged', 'host capabilities and unconfined security_opt');
   return {
     privileged: service.privileged && grant('privileged', 'privileged'),
     devices: service.devices.length > 0 && grant('devices', 'devices') ? service.devices : [],
     pid: service.pid === 'host' && grant('host-pid', 'pid: host'),
     ipc: service.ipc === 'host' && grant('host-ipc', 'ipc: host'),
-    capAdd: keepEscalation ? service.capAdd : service.capAdd.filter((c) => !isEveryCapability(c)),
+    capAdd: keepEscalation ? service.capAdd : service.capAdd.filter((c) => !isHostCapability(c)),
     securityOpt: keepEscalation ? service.securityOpt : service.securityOpt.filter((o) => !liftsConfinement(o)),
     mounts,
   };

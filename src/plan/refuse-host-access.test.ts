@@ -37,17 +37,47 @@ test('an opt-in lifts only its own refusal', () => {
   assert.equal(left[0]!.file, undefined);
 });
 
-test('cap_add ALL and unconfined security options count as privileged; ordinary ones pass', () => {
+test('host capabilities, replaced seccomp profiles and host /proc binds are refused; ordinary ones pass', () => {
   const escalating = makeProject([
-    makeService('all', { capAdd: ['NET_ADMIN', 'all'], securityOpt: ['no-new-privileges:true', 'seccomp=unconfined'] }),
-    makeService('vpn', { capAdd: ['NET_ADMIN'], securityOpt: ['label=type:svirt_apache_t'] }),
+    makeService('all', {
+      capAdd: ['NET_ADMIN', 'all', 'cap_sys_admin'],
+      securityOpt: ['no-new-privileges:true', 'seccomp=unconfined', 'seccomp={"defaultAction":"SCMP_ACT_ALLOW"}'],
+    }),
+    makeService('tracer', {
+      capAdd: ['SYS_PTRACE'],
+      mounts: [{ type: 'bind', source: '/proc', target: '/hp', readOnly: true }],
+    }),
+    makeService('vpn', {
+      capAdd: ['NET_ADMIN', 'CHOWN'],
+      securityOpt: ['label=type:svirt_apache_t', 'seccomp=default'],
+    }),
   ]);
   assert.deepEqual(
     refuseHostAccess(escalating, new Set()).map((i) => `${i.path}: ${i.message}`),
     [
-      'services.all.cap_add: cap_add ALL gives the container every capability, as privileged: true does; refused in the sandbox (allow it with --allow-privileged)',
-      "services.all.security_opt: security_opt seccomp=unconfined lifts the host's confinement of the container; refused in the sandbox (allow it with --allow-privileged)",
+      'services.all.cap_add: cap_add all, cap_sys_admin lets the container act on the host, as privileged: true does; refused in the sandbox (allow it with --allow-privileged)',
+      `services.all.security_opt: security_opt seccomp=unconfined, seccomp={"defaultAction":"SCMP_ACT_ALLOW"} lifts the host's confinement of the container; refused in the sandbox (allow it with --allow-privileged)`,
+      "services.tracer.volumes: binds /proc: the host's /proc shows the container every process of the host; refused in the sandbox (allow it with --allow-host-pid)",
+      'services.tracer.cap_add: cap_add SYS_PTRACE lets the container act on the host, as privileged: true does; refused in the sandbox (allow it with --allow-privileged)',
     ],
   );
-  assert.deepEqual(refuseHostAccess(escalating, new Set(['privileged'])), []);
+  assert.deepEqual(refuseHostAccess(escalating, new Set(['privileged', 'host-pid'])), []);
+});
+
+test('the sockets of the container runtimes behind the engine, and directories holding them, are refused', () => {
+  const sockets = [
+    '/run/docker/containerd/containerd.sock',
+    '/run/docker',
+    '/var/run/containerd',
+    '/srv/x/podman.sock',
+  ];
+  const project = makeProject(
+    sockets.map((source, i) =>
+      makeService(`s${i}`, { mounts: [{ type: 'bind', source, target: '/x', readOnly: true }] }),
+    ),
+  );
+  assert.deepEqual(
+    refuseHostAccess(project, new Set()).map((i) => i.path),
+    ['services.s0.volumes', 'services.s1.volumes', 'services.s2.volumes', 'services.s3.volumes'],
+  );
 });

@@ -14,16 +14,38 @@ export const HOST_ACCESS_FLAGS: Readonly<Record<HostAccess, string>> = {
   'docker-socket': '--allow-docker-socket',
 };
 
-/** `cap_add: [ALL]`: every capability, as good as privileged. */
-export function isEveryCapability(capability: string): boolean {
-  return /^(CAP_)?ALL$/i.test(capability.trim());
+// Capabilities that act on the host itself rather than the container's own namespaces: each is a known way out
+// (mounting cgroups or filesystems, loading modules, tracing host processes, raw I/O, the host clock, eBPF).
+const HOST_CAPABILITIES = new Set([
+  'ALL',
+  'SYS_ADMIN',
+  'SYS_MODULE',
+  'SYS_PTRACE',
+  'SYS_RAWIO',
+  'SYS_BOOT',
+  'SYS_TIME',
+  'DAC_READ_SEARCH',
+  'BPF',
+  'PERFMON',
+  'MAC_ADMIN',
+  'MAC_OVERRIDE',
+  'SYSLOG',
+]);
+
+/** A capability as good as privileged: ALL, or one that acts on the host (SYS_ADMIN, SYS_MODULE, SYS_PTRACE…). */
+export function isHostCapability(capability: string): boolean {
+  return HOST_CAPABILITIES.has(capability.trim().toUpperCase().replace(/^CAP_/, ''));
 }
 
-/** A security_opt that lifts the confinement the host relies on (seccomp, AppArmor, SELinux labels, /proc masks). */
+/**
+ * A security_opt that replaces or lifts the confinement the host relies on: any seccomp profile but the
+ * engine's default (unconfined, a file, inline JSON), AppArmor unconfined, SELinux labels disabled, /proc masks off.
+ */
 export function liftsConfinement(option: string): boolean {
-  return /^(seccomp[=:]unconfined|apparmor[=:]unconfined|label[=:]disable|systempaths[=:]unconfined)$/i.test(
-    option.trim(),
-  );
+  const text = option.trim();
+  const seccomp = /^seccomp[=:](.*)$/is.exec(text);
+  if (seccomp) return seccomp[1]!.trim().toLowerCase() !== 'default';
+  return /^(apparmor[=:]unconfined|label[=:]disable|systempaths[=:]unconfined)$/i.test(text);
 }
 
 interface HostAccessUse {
@@ -40,11 +62,26 @@ function uses(service: Service): HostAccessUse[] {
   if (service.networkMode === 'host')
     add('host-network', 'network_mode', "network_mode: host shares the host's network");
   if (service.pid === 'host') add('host-pid', 'pid', 'pid: host shows the container every process of the host');
+  const procBinds = service.mounts.flatMap((m) =>
+    m.type === 'bind' && m.source !== undefined && isHostProc(m.source) ? [m.source] : [],
+  );
+  if (procBinds.length > 0)
+    add(
+      'host-pid',
+      'volumes',
+      `binds ${procBinds.join(', ')}: the host's /proc shows the container every process of the host`,
+    );
   if (service.ipc === 'host') add('host-ipc', 'ipc', "ipc: host shares the host's shared memory and semaphores");
   if (service.privileged)
     add('privileged', 'privileged', 'privileged: true gives the container full access to the host');
-  if (service.capAdd.some(isEveryCapability))
-    add('privileged', 'cap_add', 'cap_add ALL gives the container every capability, as privileged: true does');
+  const hostCaps = service.capAdd.filter(isHostCapability);
+  if (hostCaps.length > 0) {
+    add(
+      'privileged',
+      'cap_add',
+      `cap_add ${hostCaps.join(', ')} lets the container act on the host, as privileged: true does`,
+    );
+  }
   const unconfined = service.securityOpt.filter(liftsConfinement);
   if (unconfined.length > 0) {
     add(
@@ -67,6 +104,11 @@ function uses(service: Service): HostAccessUse[] {
     );
   }
   return found;
+}
+
+/** A bind source inside the host's /proc (its processes, their environments and root directories). */
+export function isHostProc(source: string): boolean {
+  return source === '/proc' || source.startsWith('/proc/');
 }
 
 /**

@@ -76,7 +76,16 @@ export function deviceHostPath(device: string): string {
   return device.split(':')[0]!;
 }
 
-const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
+// The engine's own socket and the container runtimes behind it (containerd, CRI-O, Podman): each controls the
+// host's containers. A directory holding one (`/run`, `/run/docker`) exposes it too.
+const DOCKER_SOCKETS = [
+  '/run/docker.sock',
+  '/run/docker/containerd/containerd.sock',
+  '/run/containerd/containerd.sock',
+  '/run/crio/crio.sock',
+  '/run/podman/podman.sock',
+].flatMap((socket) => [socket, `/var${socket}`]);
+const SOCKET_NAMES = ['/docker.sock', '/containerd.sock', '/crio.sock', '/podman.sock'];
 
 function isSameOrInside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
@@ -87,7 +96,7 @@ function isSameOrInside(path: string, dir: string): boolean {
  * directory that contains the standard one, such as `/var/run`.
  */
 export function exposedDockerSocket(source: string): string | undefined {
-  if (source.endsWith('/docker.sock')) return source;
+  if (SOCKET_NAMES.some((name) => source.endsWith(name))) return source;
   return DOCKER_SOCKETS.find((socket) => isSameOrInside(socket, source));
 }
 
