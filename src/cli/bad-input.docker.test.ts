@@ -177,6 +177,11 @@ describe('bad input: exit 2, one clear line per problem, no stack trace, nothing
       assert.match(result.stderr, stderr, args.join(' '));
     };
     await expect(['stack'], /^Usage: rehearsa stack/);
+    // A flag value quoted back never carries a terminal escape to the screen.
+    await expect(
+      ['stack', 'test', '--timeout', '1\u001b[31m'],
+      /^rehearsa: option '--timeout <seconds>' argument '1\\u001b\[31m' is invalid/,
+    );
     await expect(
       ['serve', '--host', ''],
       /^rehearsa: option '--host <address>' argument '' is invalid\. must not be empty\n$/,

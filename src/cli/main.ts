@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, RehearsaError } from '../errors.js';
+import { ExitCode, oneLine, RehearsaError } from '../errors.js';
 import { HistoryError } from '../history/history-error.js';
 import { maskUrlPasswords } from '../redact/redact.js';
 import { registerCleanupCommand } from './cleanup-command.js';
@@ -38,7 +38,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .addHelpText('after', EXIT_CODES_HELP)
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'rehearsa: ')) });
+    .configureOutput({ outputError: (text, write) => write(commanderError(text)) });
 
   const context = (): CommandContext => {
     ctx ??= createContext(program.opts());
@@ -78,10 +78,24 @@ export async function runCli(argv: string[]): Promise<number> {
   return exitCode;
 }
 
+/** A message line as the terminal may show it: URL passwords masked, control characters (escapes, CR) escaped. */
+function shown(line: string): string {
+  return oneLine(maskUrlPasswords(line));
+}
+
+/** Commander's usage error in Rehearsa's words; a flag value it quotes may hold terminal escapes. */
+function commanderError(text: string): string {
+  const lines = text
+    .replace(/^error: /, 'rehearsa: ')
+    .replace(/\n$/, '')
+    .split('\n');
+  return `${lines.map(shown).join('\n')}\n`;
+}
+
 function applyExitOverride(cmd: Command): void {
   cmd.exitOverride();
   cmd.showSuggestionAfterError();
-  cmd.configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'rehearsa: ')) });
+  cmd.configureOutput({ outputError: (text, write) => write(commanderError(text)) });
   for (const sub of cmd.commands) applyExitOverride(sub);
 }
 
@@ -98,11 +112,11 @@ function reportError(error: unknown, debug: boolean, interrupted: boolean): numb
   if (error instanceof RehearsaError) {
     const prefix = error.exitCode === ExitCode.Interrupted ? '' : 'rehearsa: ';
     // One line per problem, each readable on its own.
-    for (const line of error.message.split('\n')) process.stderr.write(`${prefix}${maskUrlPasswords(line)}\n`);
+    for (const line of error.message.split('\n')) process.stderr.write(`${prefix}${shown(line)}\n`);
     return error.exitCode;
   }
   if (error instanceof HistoryError) {
-    process.stderr.write(`rehearsa: ${error.message}\n`);
+    process.stderr.write(`rehearsa: ${shown(error.message)}\n`);
     return ExitCode.InvalidInput;
   }
   // Any command aborted by Ctrl-C surfaces the abort reason from wherever it was waiting: that is not a bug.
@@ -112,7 +126,7 @@ function reportError(error: unknown, debug: boolean, interrupted: boolean): numb
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(
-    `rehearsa: internal error: ${maskUrlPasswords(message)}${debug ? '' : ' (run with --debug for details)'}\n`,
+    `rehearsa: internal error: ${shown(message)}${debug ? '' : ' (run with --debug for details)'}\n`,
   );
   return ExitCode.Internal;
 }

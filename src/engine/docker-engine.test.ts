@@ -320,3 +320,27 @@ test('an answer of the wrong shape (null, {} or a string for a list) is an Engin
     await assert.rejects(engine.listByLabel('rehearsa.run'), EngineError, name);
   }
 });
+
+test('a create answered without an id is an EngineError, never a container called "null"', async () => {
+  const host = await fakeEngine('no-ids', (path, res) => {
+    const body = path.includes('/volumes/create')
+      ? '{"Name":""}'
+      : path.includes('/networks/create')
+        ? '{"Id":42}'
+        : '{"Id":null}';
+    res.writeHead(201, { 'Content-Type': 'application/json' }).end(body);
+  });
+  const engine = connectDocker({ host });
+  await assert.rejects(
+    engine.createContainer(base),
+    /^EngineError: POST \/containers\/create: the engine gave an unexpected answer/,
+  );
+  await assert.rejects(
+    engine.createNetwork({ name: 'n', labels: {}, internal: true }),
+    /POST \/networks\/create: the engine gave an unexpected answer/,
+  );
+  await assert.rejects(
+    engine.createVolume({ name: 'v', labels: {} }),
+    /POST \/volumes\/create: the engine gave an unexpected answer/,
+  );
+});

@@ -192,8 +192,8 @@ class DockerEngine implements Engine {
       // on the host (moby/libnetwork#1151); without an address on the bridge the host is out of reach too.
       ...(opts.internal ? { Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' } } : {}),
     };
-    const created = (await this.call('POST', '/networks/create', { body, shape: 'object' })) as { Id: string };
-    return created.Id;
+    const created = (await this.call('POST', '/networks/create', { body, shape: 'object' })) as { Id?: unknown };
+    return createdId(created.Id, 'POST /networks/create');
   }
 
   async connectNetwork(networkId: string, containerId: string, aliases: string[]): Promise<void> {
@@ -242,8 +242,8 @@ class DockerEngine implements Engine {
 
   async createVolume(opts: { name: string; labels: Record<string, string> }): Promise<string> {
     const body = { Name: opts.name, Labels: opts.labels };
-    const created = (await this.call('POST', '/volumes/create', { body, shape: 'object' })) as { Name: string };
-    return created.Name;
+    const created = (await this.call('POST', '/volumes/create', { body, shape: 'object' })) as { Name?: unknown };
+    return createdId(created.Name, 'POST /volumes/create');
   }
 
   async removeVolume(name: string): Promise<void> {
@@ -256,10 +256,8 @@ class DockerEngine implements Engine {
       query: { name: spec.name },
       body,
       shape: 'object',
-    })) as {
-      Id: string;
-    };
-    return created.Id;
+    })) as { Id?: unknown };
+    return createdId(created.Id, 'POST /containers/create');
   }
 
   async startContainer(id: string): Promise<void> {
@@ -391,10 +389,8 @@ class DockerEngine implements Engine {
     const created = (await this.call('POST', `/containers/${encodeURIComponent(containerId)}/exec`, {
       body,
       shape: 'object',
-    })) as {
-      Id: string;
-    };
-    const execPath = `/exec/${encodeURIComponent(created.Id)}`;
+    })) as { Id?: unknown };
+    const execPath = `/exec/${encodeURIComponent(createdId(created.Id, 'POST /containers/{id}/exec'))}`;
     const timeout = AbortSignal.timeout(spec.timeoutMs);
     const chunks: Buffer[] = [];
     try {
@@ -789,4 +785,10 @@ function unixSeconds(ms: number): string {
 /** Image references go into the path unescaped apart from what would break it: `/`, `:` and `@` are routed by the engine. */
 function pathRef(ref: string): string {
   return encodeURIComponent(ref).replaceAll('%2F', '/').replaceAll('%3A', ':').replaceAll('%40', '@');
+}
+
+/** The id (or name) the engine gave a created resource; anything but a non-empty string is an engine failure. */
+function createdId(value: unknown, request: string): string {
+  if (typeof value === 'string' && value !== '') return value;
+  throw new EngineError(`${request}: the engine gave an unexpected answer (no id for what it created)`);
 }

@@ -45,5 +45,10 @@ describe('parseRestoreFlag', () => {
       issue('db=borg:/repo'),
       '--restore: "db=borg:/repo" must be borg:REPOSITORY::ARCHIVE (ARCHIVE may be latest)',
     );
+    assert.equal(
+      issue('data=archive:http://erin:pw@127.0.0.1/x.tar'),
+      '--restore: "data=archive:http://erin:pw@127.0.0.1/x.tar" names a URL; archive: takes a path on this host (download the backup first)',
+    );
+    assert.match(issue('data=https://host/x.tar.gz'), /names a URL; archives and directories are read from a path/);
   });
 });

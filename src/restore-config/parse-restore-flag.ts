@@ -24,6 +24,15 @@ export function parseRestoreFlag(flag: string, cwd: string): { spec?: RestoreSpe
   const colon = source.indexOf(':');
   const scheme = colon > 0 ? source.slice(0, colon) : '';
   const rest = source.slice(colon + 1);
+  // Archives and directories are read from this host; a URL would be resolved into a nonsense path (and any
+  // password in it printed where the mask of `scheme://user:pw@` no longer recognises it).
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i;
+  if ((scheme === 'archive' || scheme === 'dir' || scheme === 'directory') && url.test(rest)) {
+    return problem(`names a URL; ${scheme}: takes a path on this host (download the backup first)`);
+  }
+  if (scheme !== 'restic' && scheme !== 'borg' && url.test(source)) {
+    return problem('names a URL; archives and directories are read from a path on this host');
+  }
   switch (scheme) {
     case 'archive':
     case 'dir':
