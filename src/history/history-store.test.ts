@@ -136,14 +136,21 @@ describe('openHistory', () => {
     assert.throws(() => store.checkReadable(), damaged('bad'));
     assert.throws(() => store.getRun('bad'), damaged('bad'));
     assert.throws(() => store.listRuns('web'), damaged('bad'));
-    assert.throws(() => store.stackStatuses(), damaged('of web'));
-    assert.throws(() => store.previousRuns('web', 5), damaged('of web'));
+    assert.throws(() => store.stackStatuses(), damaged('bad'));
+    assert.throws(() => store.previousRuns('web', 5), damaged('bad'));
     assert.equal(store.getRun('good')?.runId, 'good');
     const nullRow = new Database(path);
     nullRow.prepare("UPDATE runs SET confidence = 80, result_json = 'null' WHERE run_id = 'bad'").run();
     nullRow.close();
     assert.throws(() => store.getRun('bad'), damaged('bad'));
     assert.throws(() => store.checkReadable(), damaged('bad'));
+    const oddRow = new Database(path);
+    oddRow
+      .prepare("UPDATE runs SET result_json = '{}', risk = 'BOGUS', started_at = 'yesterday' WHERE run_id = 'bad'")
+      .run();
+    oddRow.close();
+    assert.throws(() => store.stackStatuses(), damaged('bad'));
+    assert.throws(() => store.listRuns('web'), damaged('bad'));
     store.close();
   });
 

@@ -75,7 +75,7 @@ function corruption(error: unknown, path: string): HistoryError | undefined {
     return new HistoryError(
       'corrupt',
       path,
-      `history database ${path}: run ${error.runId} is damaged (${error.what}); it was left as it is (rehearsa history verify names edited runs)`,
+      `history database ${path}: run ${error.runId} is damaged (${error.what}); it was left as it is: delete that run or restore the database from a backup`,
       { cause: error },
     );
   }
@@ -233,22 +233,29 @@ function createStore(db: Database.Database): HistoryStore {
       block_on_regression = excluded.block_on_regression, fail_on_duration_spike = excluded.fail_on_duration_spike,
       duration_spike_percent = excluded.duration_spike_percent, max_backup_age_ms = excluded.max_backup_age_ms`);
   const removePolicy = db.prepare('DELETE FROM policies WHERE stack = ?');
-  // Columns the commands compute with, and the stored document, as Rehearsa writes them.
-  const selectDamaged = db.prepare<[], { runId: string; what: string }>(`
-    SELECT run_id AS runId, CASE
+  // The columns every command reads, as Rehearsa writes them; the stored document only where it is read whole.
+  const badColumns = `typeof(confidence) != 'integer' OR typeof(stability) != 'integer'
+      OR typeof(duration_ms) != 'integer' OR typeof(exit_code) != 'integer'
+      OR risk NOT IN ('LOW', 'MODERATE', 'HIGH', 'CRITICAL') OR (trend IS NOT NULL AND trend NOT IN ('UP', 'DOWN', 'SAME'))
+      OR julianday(started_at) IS NULL OR julianday(finished_at) IS NULL`;
+  const whatIsBad = `CASE
       WHEN typeof(confidence) != 'integer' OR typeof(stability) != 'integer' THEN 'a score is not a number'
       WHEN typeof(duration_ms) != 'integer' OR typeof(exit_code) != 'integer' THEN 'its duration or exit code is not a number'
+      WHEN risk NOT IN ('LOW', 'MODERATE', 'HIGH', 'CRITICAL') THEN 'its risk is not a risk level'
+      WHEN trend IS NOT NULL AND trend NOT IN ('UP', 'DOWN', 'SAME') THEN 'its trend is not a trend'
       WHEN julianday(started_at) IS NULL OR julianday(finished_at) IS NULL THEN 'a time is not a timestamp'
-      ELSE 'its stored result is not a JSON object' END AS what
-    FROM runs
-    WHERE typeof(confidence) != 'integer' OR typeof(stability) != 'integer' OR typeof(duration_ms) != 'integer'
-      OR typeof(exit_code) != 'integer' OR julianday(started_at) IS NULL OR julianday(finished_at) IS NULL
-      OR json_valid(result_json) = 0 OR json_type(result_json) != 'object'
+      ELSE 'its stored result is not a JSON object' END`;
+  const selectDamagedColumns = db.prepare<[{ stack: string | null }], { runId: string; what: string }>(`
+    SELECT run_id AS runId, ${whatIsBad} AS what FROM runs
+    WHERE (@stack IS NULL OR stack = @stack) AND (${badColumns}) ORDER BY id LIMIT 1`);
+  const selectDamaged = db.prepare<[], { runId: string; what: string }>(`
+    SELECT run_id AS runId, ${whatIsBad} AS what FROM runs
+    WHERE ${badColumns} OR json_valid(result_json) = 0 OR json_type(result_json) != 'object'
     ORDER BY id LIMIT 1`);
-  const numeric = <T>(row: T, runId: string, ...values: unknown[]): T => {
-    if (values.some((v) => typeof v !== 'number' || !Number.isFinite(v)))
-      throw new DamagedRun(runId, 'a score is not a number');
-    return row;
+  /** Throws DamagedRun for the first run (of the stack, or of any) whose columns Rehearsa did not write so. */
+  const checkColumns = (stack: string | null): void => {
+    const damaged = selectDamagedColumns.get({ stack });
+    if (damaged) throw new DamagedRun(damaged.runId, damaged.what);
   };
 
   const record = db.transaction((result: RunResult) => {
@@ -299,14 +306,18 @@ function createStore(db: Database.Database): HistoryStore {
       const head = links.at(-1)?.hash ?? undefined;
       return { stack, runs: links.length, ...(head !== undefined && { head }), ...(broken && { broken }) };
     },
-    previousRuns: (stack, limit) =>
-      selectPrevious.all(stack, limit).map((row) => numeric(row, `of ${stack}`, row.confidence, row.durationMs)),
-    listRuns: (stack, limit = -1) =>
-      selectEntries.all(stack, limit).map(({ confidenceDelta, interrupted, ...row }) => ({
-        ...numeric(row, row.runId, row.confidence, row.durationMs, row.exitCode),
+    previousRuns: (stack, limit) => {
+      checkColumns(stack);
+      return selectPrevious.all(stack, limit);
+    },
+    listRuns: (stack, limit = -1) => {
+      checkColumns(stack);
+      return selectEntries.all(stack, limit).map(({ confidenceDelta, interrupted, ...row }) => ({
+        ...row,
         ...(confidenceDelta !== null && { confidenceDelta }),
         interrupted: interrupted === 1,
-      })),
+      }));
+    },
     getRun: (runId) => {
       const row = selectResult.get(runId);
       if (!row) return undefined;
@@ -320,22 +331,22 @@ function createStore(db: Database.Database): HistoryStore {
       if (!shaped) throw new DamagedRun(runId, 'its stored result is not a run');
       return result as RunResult;
     },
-    stackStatuses: () =>
-      selectStatuses.all(RECENT_RUNS).map(({ previous, recent, ...row }) => {
-        const confidences = JSON.parse(recent) as unknown[];
-        numeric(row, `of ${row.stack}`, row.confidence, previous ?? 0, ...confidences);
+    stackStatuses: () => {
+      checkColumns(null);
+      return selectStatuses.all(RECENT_RUNS).map(({ previous, recent, ...row }) => {
         const trend = trendFor(row.confidence, previous ?? undefined);
         return {
           stack: row.stack,
           confidence: row.confidence,
           risk: row.risk,
-          stability: stabilityOf(confidences as number[]),
+          stability: stabilityOf(JSON.parse(recent) as number[]),
           ...(trend !== undefined && { trend }),
           lastRunAt: row.lastRunAt,
           lastExitCode: row.lastExitCode,
           runs: row.runs,
         };
-      }),
+      });
+    },
     knownStacks: () => selectStacks.all().map((row) => row.stack),
     getPolicy: (stack) => {
       const row = selectPolicy.get(stack);

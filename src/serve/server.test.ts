@@ -155,7 +155,12 @@ describe('the dashboard server', () => {
       const res = await fetch(broken.url);
       assert.equal(res.status, 500);
       assert.match(await res.text(), /History unavailable/);
-      assert.equal(errors.length, 1);
+      const api = await fetch(new URL('/api/status', broken.url));
+      assert.equal(api.status, 500);
+      assert.match(((await api.json()) as { error: string }).error, /cannot open history database/);
+      const metrics = await fetch(new URL('/metrics', broken.url));
+      assert.deepEqual([metrics.status, metrics.headers.get('content-type')], [500, 'text/plain; charset=utf-8']);
+      assert.equal(errors.length, 3);
     } finally {
       await broken.close();
     }

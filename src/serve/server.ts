@@ -88,7 +88,13 @@ function handle(req: IncomingMessage, res: ServerResponse, options: ServeOptions
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     options.onError?.(`${req.method} ${pathname}: ${message}`);
-    send(req, res, page(500, 'History unavailable', message));
+    // API clients and scrapers get JSON (or plain text for /metrics) they can parse, not an HTML page.
+    const answer: RouteResponse = pathname.startsWith('/api/')
+      ? { status: 500, contentType: 'application/json', body: `${JSON.stringify({ error: message })}\n` }
+      : pathname === '/metrics'
+        ? { status: 500, contentType: 'text/plain; charset=utf-8', body: `# history unavailable: ${message}\n` }
+        : page(500, 'History unavailable', message);
+    send(req, res, answer);
   } finally {
     history?.close();
   }
