@@ -147,6 +147,8 @@ export interface Service {
   profiles: string[];
   secrets: SecretOrConfigUse[];
   configs: SecretOrConfigUse[];
+  /** `volumes_from`: the mounts of another service (or of a container outside the project), optionally read-only. */
+  volumesFrom: { service?: string; container?: string; readOnly: boolean }[];
   /** `x-*` keys of the service, kept verbatim for extensions such as x-rehearsa. */
   extensions: Record<string, unknown>;
 }

@@ -106,3 +106,47 @@ describe('the rehearsal honours what the loader resolved', { timeout: 240_000 },
     assert.equal(code, 1);
   });
 });
+
+describe('volumes_from in the sandbox', { timeout: 120_000 }, () => {
+  test('a reader sees the writer’s scratch volume, read-only when asked; a container outside the stack shares nothing', async () => {
+    const stack = uniqueStack('volumes-from');
+    const dir = writeTree({
+      'compose.yaml': [
+        'services:',
+        '  writer:',
+        `    image: ${BUSYBOX}`,
+        '    command: sh -c "echo shared > /data/marker; touch /tmp/ready; sleep 300"',
+        '    volumes: [data:/data]',
+        '    healthcheck: {test: ["CMD", "test", "-f", "/tmp/ready"], interval: 200ms, timeout: 2s, retries: 20}',
+        '  reader:',
+        `    image: ${BUSYBOX}`,
+        '    restart: "no"',
+        '    command: sh -c "grep -q shared /data/marker && ! touch /data/other 2>/dev/null"',
+        '    volumes_from: ["writer:ro", "container:some-live-container"]',
+        '    depends_on: {writer: {condition: service_healthy}}',
+        '  after:',
+        `    image: ${BUSYBOX}`,
+        '    command: sleep 300',
+        '    depends_on: {reader: {condition: service_completed_successfully}}',
+        'volumes:',
+        '  data: {}',
+        '',
+      ].join('\n'),
+    });
+    const result = await runRehearsa(['stack', 'test', '--stack', stack, '--json', '--settle', '0'], {
+      cwd: dir,
+      dataDir: mkdtempSync(join(tmpdir(), 'rehearsa-data-')),
+    });
+    const doc = JSON.parse(result.stdout) as RunDoc;
+    assert.deepEqual(
+      doc.services.map((s) => [s.service, s.state, s.score]),
+      [
+        ['after', 'running', 85],
+        ['reader', 'completed', 100],
+        ['writer', 'healthy', 100],
+      ],
+      result.stderr,
+    );
+    assert.deepEqual(await leftovers(`rehearsa.stack=${stack}`), []);
+  });
+});

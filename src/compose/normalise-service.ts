@@ -92,6 +92,7 @@ export function normaliseService(name: string, raw: Mapping, parts: ResolvedPart
     replicas: replicas(raw, name, ctx),
     profiles: [],
     secrets: mountRefs(raw.secrets, (source) => `/run/secrets/${source}`, ctx, at('secrets')),
+    volumesFrom: volumesFrom(raw.volumes_from),
     configs: mountRefs(raw.configs, (source) => `/${source}`, ctx, at('configs')),
     extensions: Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith('x-'))),
   };
@@ -392,4 +393,18 @@ function stringRecord(value: unknown): Record<string, string> {
   if (!isMapping(value)) return out;
   for (const [k, v] of Object.entries(value)) setOwn(out, k, scalarText(v) ?? '');
   return out;
+}
+
+/** `volumes_from` entries: `svc`, `svc:ro`, `container:name`, `container:name:rw`. */
+function volumesFrom(value: unknown): Service['volumesFrom'] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry) => {
+    if (typeof entry !== 'string' || entry === '') return [];
+    const parts = entry.split(':');
+    const container = parts[0] === 'container';
+    const name = container ? parts[1] : parts[0];
+    const mode = container ? parts[2] : parts[1];
+    if (!name) return [];
+    return [{ ...(container ? { container: name } : { service: name }), readOnly: mode === 'ro' }];
+  });
 }

@@ -237,3 +237,22 @@ test('uts, userns_mode and cgroup are never applied and say so; escalations are 
   const allowed = buildPlan(makeProject([service]), { ...options, allowHost: new Set(['privileged']) });
   assert.deepEqual(allowed.containers[0]!.capAdd, ['ALL', 'NET_ADMIN']);
 });
+
+test('volumes_from shares the source service’s sandboxed volume and bind mounts, read-only when asked', () => {
+  const writer = makeService('writer', {
+    mounts: [
+      { type: 'volume', source: 'data', target: '/data', readOnly: false },
+      { type: 'tmpfs', target: '/scratch', readOnly: false },
+    ],
+  });
+  const reader = makeService('reader', {
+    volumesFrom: [
+      { service: 'writer', readOnly: true },
+      { container: 'live-box', readOnly: false },
+    ],
+  });
+  const plan = buildPlan(makeProject([writer, reader]), options);
+  const mounts = plan.containers.find((c) => c.service === 'reader')!.mounts;
+  assert.deepEqual(mounts, [{ type: 'volume', source: 'rehearsa-demo-r1_data', target: '/data', readOnly: true }]);
+  assert.ok(plan.rewrites.includes('reader: volumes_from container:live-box not applied (outside the stack)'));
+});

@@ -76,9 +76,10 @@ export function buildPlan(project: ComposeProject, options: PlanOptions): Plan {
     return name;
   };
 
-  const containers = started
+  const planned = started
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((service) => planContainer(service, { project, options, sandbox, labels, scratch, rewrites, ...graph }));
+  const containers = shareVolumesFrom(planned, started, rewrites);
 
   const dependencyView = Object.fromEntries(containers.map((c) => [c.service, { dependsOn: c.dependsOn }]));
   return {
@@ -93,6 +94,33 @@ export function buildPlan(project: ComposeProject, options: PlanOptions): Plan {
     rewrites,
     skipped,
   };
+}
+
+/**
+ * Applies `volumes_from` inside the sandbox: a service gets the (already sandboxed) volume and bind mounts of the
+ * service it names, read-only when asked, except at targets it mounts itself. A container outside the stack has
+ * nothing in the sandbox to share.
+ */
+function shareVolumesFrom(containers: PlannedContainer[], services: Service[], rewrites: string[]): PlannedContainer[] {
+  const byService = new Map(containers.map((c) => [c.service, c]));
+  return containers.map((c) => {
+    const from = services.find((s) => s.name === c.service)?.volumesFrom ?? [];
+    if (from.length === 0) return c;
+    const mounts = [...c.mounts];
+    for (const entry of from) {
+      if (entry.container !== undefined) {
+        rewrites.push(`${c.service}: volumes_from container:${entry.container} not applied (outside the stack)`);
+        continue;
+      }
+      // Compose shares volumes and binds, never tmpfs; the source's own plan already made them sandbox mounts.
+      const source = byService.get(entry.service ?? '');
+      for (const m of source?.mounts ?? []) {
+        if (m.type === 'tmpfs' || mounts.some((own) => own.target === m.target)) continue;
+        mounts.push({ ...m, readOnly: m.readOnly || entry.readOnly });
+      }
+    }
+    return { ...c, mounts };
+  });
 }
 
 /** The sandbox project name of a run: `rehearsa-<stack>-<runId>`. */

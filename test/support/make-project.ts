@@ -27,6 +27,7 @@ export function makeService(name: string, overrides: Partial<Service> = {}): Ser
     profiles: [],
     secrets: [],
     configs: [],
+    volumesFrom: [],
     extensions: {},
     ...overrides,
   };
