@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import type { Engine } from '../engine/engine.js';
 import type { ComposeProject } from '../model.js';
 import { exposedDockerSocket } from '../preflight/project-refs.js';
@@ -53,4 +53,19 @@ export function resolveSocketLinks(project: ComposeProject): ComposeProject {
     ]),
   );
   return { ...project, services };
+}
+
+/** The host's mount points, from /proc/self/mountinfo (octal escapes decoded); none where it cannot be read. */
+export function hostMountPoints(): string[] {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((p): p is string => p !== undefined && p !== '')
+    .map((p) => p.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))));
 }

@@ -437,6 +437,45 @@ describe('host access', { timeout: 120_000 }, () => {
     }
   });
 
+  test('a read-only bind never leaves a filesystem mounted below it writable', async () => {
+    const stack = uniqueStack('hostly-submount');
+    const dir = writeTree({
+      'compose.yaml': `services:
+  poke:
+    image: ${BUSYBOX}
+    restart: "no"
+    volumes: ["./site:/site"]
+    command: ["sh", "-c", "touch /site/below/pwned && exit 7; exit 0"]
+  after:
+    image: ${BUSYBOX}
+    command: sleep 300
+    depends_on: { poke: { condition: service_completed_successfully } }
+`,
+      'site/below/keep': '',
+    });
+    const below = join(dir, 'site', 'below');
+    execFileSync('mount', ['-t', 'tmpfs', 'tmpfs', below]);
+    try {
+      const api = docker('version', '--format', '{{.Server.APIVersion}}');
+      const old = api.split('.').map(Number)[1]! < 44;
+      const result = await runRehearsa(['stack', 'test', '--stack', stack, '--binds', 'readonly', '--json'], {
+        cwd: dir,
+        dataDir: dataDir(),
+      });
+      if (old) {
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, /services\.poke\.volumes: bind .*\/site has other filesystems mounted below it/);
+      } else {
+        const doc = JSON.parse(result.stdout) as RunDoc;
+        assert.equal(doc.services.find((s) => s.service === 'poke')?.state, 'completed', result.stderr);
+      }
+      assert.equal(spawnSync('test', ['-e', join(below, 'pwned')]).status, 1, 'nothing was written below the bind');
+      assert.deepEqual(await leftovers(`rehearsa.stack=${stack}`), []);
+    } finally {
+      execFileSync('umount', [below]);
+    }
+  });
+
   test('is applied as written with every opt-in, and the run records the opt-ins', async () => {
     const stack = uniqueStack('hostly-allowed');
     const flags = [

@@ -5,7 +5,7 @@ import { ExitCode, failOnIssues, InterruptedError, RehearsaError } from '../erro
 import { acquireStackLock, describeOwner } from '../history/stack-lock.js';
 import type { ComposeProject, Finding, Issue, Plan, RunResult, ServiceOutcome } from '../model.js';
 import { buildPlan, type PullPolicy } from '../plan/build-plan.js';
-import { checkEngineSupport } from '../plan/check-engine-support.js';
+import { checkEngineSupport, checkRecursiveReadOnly } from '../plan/check-engine-support.js';
 import { type HostAccess, refuseHostAccess } from '../plan/refuse-host-access.js';
 import { evaluatePolicy } from '../policy/evaluate-policy.js';
 import { runPreflight } from '../preflight/run-preflight.js';
@@ -36,7 +36,7 @@ import {
   restoreBeforeBoot,
   verifyAfterBoot,
 } from './data-checks.js';
-import { gatherHostFacts, resolveSocketLinks } from './host-facts.js';
+import { gatherHostFacts, hostMountPoints, resolveSocketLinks } from './host-facts.js';
 import { displayPath, loadStack, type ProjectOptions } from './stack-inspect.js';
 import { checkReportsSpareInputs, checkReportTargets, type ReportTargets, writeReports } from './write-reports.js';
 
@@ -143,6 +143,9 @@ async function rehearseStack(
     allowHost: new Set(options.allowHost),
     binds: await bindPlanOptions(data, facts.existingPaths),
   });
+  failOnIssues(
+    checkRecursiveReadOnly(plan, info.apiVersion, hostMountPoints(), displayPath(project.files[0], ctx.cwd)),
+  );
   const { outcomes, dataResults } = await rehearse(plan, data, engine, ctx, signal, secrets, {
     startedAtMs,
     deadlineMs: startedAtMs + options.timeoutSeconds * 1000,

@@ -706,6 +706,11 @@ function healthcheckBody(hc: Healthcheck, apiVersion: string): Record<string, un
 function mountBody(m: MountSpec, apiVersion: string, labels: Record<string, string>): Record<string, unknown> {
   const body: Record<string, unknown> = { Type: m.type, Target: m.target, ReadOnly: m.readOnly };
   if (m.source !== undefined && m.type !== 'tmpfs') body.Source = m.source;
+  // Read-only must hold below the bind too (another filesystem mounted inside it); engines before API 1.44 cannot
+  // say so, and the run refuses such binds there (checkRecursiveReadOnly).
+  if (m.type === 'bind' && m.readOnly && compareVersions(apiVersion, '1.44') >= 0) {
+    body.BindOptions = { ReadOnlyForceRecursive: true };
+  }
   if (m.type === 'volume') {
     if (m.subpath !== undefined && compareVersions(apiVersion, '1.45') < 0) {
       throw new EngineError(

@@ -11,7 +11,7 @@ import type {
 import { exposedDockerSocket } from '../preflight/project-refs.js';
 import { orderWaves } from './dependency-graph.js';
 import { OWNER_LABEL, RUN_LABEL, SERVICE_LABEL, STACK_LABEL } from './labels.js';
-import { type HostAccess, isHostCapability, isHostProc, liftsConfinement } from './refuse-host-access.js';
+import { type HostAccess, isHostCapability, isHostDev, isHostProc, liftsConfinement } from './refuse-host-access.js';
 
 export type PullPolicy = 'always' | 'missing' | 'never';
 
@@ -244,6 +244,7 @@ function hostAccessFor(service: Service, ctx: PlanContext) {
     if (m.type !== 'bind' || m.source === undefined) return true;
     if (exposedDockerSocket(m.source) !== undefined) return grant('docker-socket', `Docker socket bind ${m.source}`);
     if (isHostProc(m.source)) return grant('host-pid', `bind of the host's ${m.source}`);
+    if (isHostDev(m.source)) return grant('devices', `bind of the host's ${m.source}`);
     return true;
   });
   const escalating = service.capAdd.some(isHostCapability) || service.securityOpt.some(liftsConfinement);

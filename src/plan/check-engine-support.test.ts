@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeProject, makeService } from '../../test/support/make-project.js';
-import { checkEngineSupport } from './check-engine-support.js';
+import { buildPlan } from './build-plan.js';
+import { checkEngineSupport, checkRecursiveReadOnly } from './check-engine-support.js';
 
 const messages = (...services: Parameters<typeof makeService>[]) =>
   checkEngineSupport(makeProject(services.map((args) => makeService(...args))), '1.41', 'compose.yaml').map(
@@ -28,4 +29,29 @@ test('start_interval is refused on an engine that would drop it, accepted from A
   const project = makeProject([makeService('db', { healthcheck: hc })]);
   assert.deepEqual(checkEngineSupport(project, '1.44', 'compose.yaml'), []);
   assert.deepEqual(checkEngineSupport(project, '1.45', 'compose.yaml'), []);
+});
+
+test('a read-only bind with filesystems mounted below it is refused before API 1.44, and only then', () => {
+  const service = makeService('web', {
+    mounts: [
+      { type: 'bind', source: '/srv/site', target: '/www', readOnly: true },
+      { type: 'bind', source: '/srv/plain', target: '/plain', readOnly: true },
+    ],
+  });
+  const plan = buildPlan(makeProject([service]), {
+    runId: 'r1',
+    stack: 'demo',
+    owner: 'h/1/1',
+    pull: 'missing',
+    existingPaths: new Set(['/srv/site', '/srv/plain']),
+    allowEgress: false,
+  });
+  const mounts = ['/', '/srv/site/cache', '/srv/sitemap', '/srv/site'];
+  assert.deepEqual(
+    checkRecursiveReadOnly(plan, '1.41', mounts, 'compose.yaml').map((i) => `${i.path}: ${i.message}`),
+    [
+      'services.web.volumes: bind /srv/site has other filesystems mounted below it (/srv/site/cache); this engine (API 1.41) would leave them writable, so the read-only bind is refused (use --binds copy, or an engine of API 1.44 or later)',
+    ],
+  );
+  assert.deepEqual(checkRecursiveReadOnly(plan, '1.44', mounts, 'compose.yaml'), []);
 });

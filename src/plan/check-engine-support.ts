@@ -1,4 +1,4 @@
-import type { ComposeProject, Issue } from '../model.js';
+import type { ComposeProject, Issue, Plan } from '../model.js';
 
 /** Pull policies a rehearsal honours as Compose does; `daily`, `weekly`, `refresh`, `every_…` need image ages it lacks. */
 const HONOURED_PULL = new Set(['always', 'never', 'missing', 'if_not_present', 'build']);
@@ -37,4 +37,36 @@ function olderThan(version: string, minimum: string): boolean {
   const [a = 0, b = 0] = version.split('.').map(Number);
   const [c = 0, d = 0] = minimum.split('.').map(Number);
   return a < c || (a === c && b < d);
+}
+
+/**
+ * Read-only binds this engine cannot make read-only all the way down, as input errors: before API 1.44 a bind's
+ * read-only flag covers its top filesystem only, so another filesystem mounted below the source (a live
+ * container's overlay under /var/lib/docker, /dev/shm, a dataset) would stay writable from the sandbox.
+ * `mountPoints` are the host's mount points (/proc/self/mountinfo).
+ */
+export function checkRecursiveReadOnly(
+  plan: Plan,
+  apiVersion: string,
+  mountPoints: readonly string[],
+  file: string | undefined,
+): Issue[] {
+  if (!olderThan(apiVersion, '1.44')) return [];
+  return plan.containers.flatMap((c) =>
+    c.mounts.flatMap((m) => {
+      if (m.type !== 'bind' || m.source === undefined) return [];
+      const source = m.source;
+      const below = mountPoints.filter((p) => p !== source && p.startsWith(source === '/' ? '/' : `${source}/`));
+      if (below.length === 0) return [];
+      const shown = below.length > 3 ? `${below.slice(0, 3).join(', ')}, …` : below.join(', ');
+      return [
+        {
+          file,
+          path: `services.${c.service}.volumes`,
+          message: `bind ${source} has other filesystems mounted below it (${shown}); this engine (API ${apiVersion}) would leave them writable, so the read-only bind is refused (use --binds copy, or an engine of API 1.44 or later)`,
+          severity: 'error' as const,
+        },
+      ];
+    }),
+  );
 }

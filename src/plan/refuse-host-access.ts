@@ -90,6 +90,10 @@ function uses(service: Service): HostAccessUse[] {
       `security_opt ${unconfined.join(', ')} lifts the host's confinement of the container`,
     );
   }
+  const devBinds = service.mounts.flatMap((m) =>
+    m.type === 'bind' && m.source !== undefined && isHostDev(m.source) ? [m.source] : [],
+  );
+  if (devBinds.length > 0) add('devices', 'volumes', `binds ${devBinds.join(', ')}: host devices in the container`);
   if (service.devices.length > 0) {
     add('devices', 'devices', `devices ${service.devices.join(', ')} pass host devices into the container`);
   }
@@ -104,6 +108,11 @@ function uses(service: Service): HostAccessUse[] {
     );
   }
   return found;
+}
+
+/** A bind source inside the host's /dev: its device nodes, /dev/shm and /dev/pts, shared with the host. */
+export function isHostDev(source: string): boolean {
+  return source === '/dev' || source.startsWith('/dev/');
 }
 
 /** A bind source inside the host's /proc (its processes, their environments and root directories). */

@@ -86,6 +86,7 @@ const DOCKER_SOCKETS = [
   '/run/podman/podman.sock',
 ].flatMap((socket) => [socket, `/var${socket}`]);
 const SOCKET_NAMES = ['/docker.sock', '/containerd.sock', '/crio.sock', '/podman.sock'];
+const ENGINE_DATA_DIRS = ['/var/lib/docker', '/var/lib/containerd', '/var/lib/containers'];
 
 function isSameOrInside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
@@ -97,6 +98,9 @@ function isSameOrInside(path: string, dir: string): boolean {
  */
 export function exposedDockerSocket(source: string): string | undefined {
   if (SOCKET_NAMES.some((name) => source.endsWith(name))) return source;
+  // The engine's own data (every container's filesystem, every volume) is as good as its socket.
+  const data = ENGINE_DATA_DIRS.find((dir) => isSameOrInside(dir, source) || isSameOrInside(source, dir));
+  if (data !== undefined) return data;
   return DOCKER_SOCKETS.find((socket) => isSameOrInside(socket, source));
 }
 
