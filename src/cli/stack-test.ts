@@ -80,9 +80,9 @@ export async function stackTest(
   // `.env` even when absent: a report written there would be read as the project's env file by the next run.
   const inputs = [...project.files, ...project.envFiles, join(firstDir, '.env'), join(firstDir, 'rehearsa.yml')];
   checkReportsSpareInputs(options.reports, inputs, dirname(options.lockDir));
-  failOnIssues(nothingToRehearse(project, displayPath(project.files[0], ctx.cwd)));
-  failOnIssues(checkBuildContexts(project));
   const file = displayPath(project.files[0], ctx.cwd);
+  failOnIssues(nothingToRehearse(project, file));
+  failOnIssues(checkBuildContexts(project));
   failOnIssues(refuseHostAccess(project, new Set(options.allowHost), file));
   const declared = await readDataDeclaration(project, options, ctx);
   const lock = await acquireStackLock(options.lockDir, stack, {
@@ -124,7 +124,8 @@ async function rehearseStack(
   history.checkReadable();
   const engine = ctx.engine();
   const info = await engine.ping(signal);
-  failOnIssues(checkEngineSupport(project, info.apiVersion, displayPath(project.files[0], ctx.cwd)));
+  const file = displayPath(project.files[0], ctx.cwd);
+  failOnIssues(checkEngineSupport(project, info.apiVersion, file));
   await sweepDeadRuns(engine);
 
   const facts = await gatherHostFacts(project, engine);
@@ -143,9 +144,7 @@ async function rehearseStack(
     allowHost: new Set(options.allowHost),
     binds: await bindPlanOptions(data, facts.existingPaths),
   });
-  failOnIssues(
-    checkRecursiveReadOnly(plan, info.apiVersion, hostMountPoints(), displayPath(project.files[0], ctx.cwd)),
-  );
+  failOnIssues(checkRecursiveReadOnly(plan, info.apiVersion, hostMountPoints(), file));
   const { outcomes, dataResults } = await rehearse(plan, data, engine, ctx, signal, secrets, {
     startedAtMs,
     deadlineMs: startedAtMs + options.timeoutSeconds * 1000,

@@ -92,8 +92,8 @@ export function normaliseService(name: string, raw: Mapping, parts: ResolvedPart
     replicas: replicas(raw, name, ctx),
     profiles: [],
     secrets: mountRefs(raw.secrets, (source) => `/run/secrets/${source}`, ctx, at('secrets')),
-    volumesFrom: volumesFrom(raw.volumes_from),
     configs: mountRefs(raw.configs, (source) => `/${source}`, ctx, at('configs')),
+    volumesFrom: volumesFrom(raw.volumes_from),
     extensions: Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith('x-'))),
   };
   for (const [key, field] of Object.entries(STRING_FIELDS)) {

@@ -59,7 +59,6 @@ export function resolveDataDir(env: Record<string, string | undefined>, flag?: s
   return join(env.HOME || homedir(), '.local', 'share', 'rehearsa');
 }
 
-/** The HistoryError for a file SQLite cannot read, or undefined when the error means something else. */
 /** A row holding what Rehearsa never writes (an edited or damaged database); the store names it, never guesses. */
 class DamagedRun extends Error {
   constructor(
@@ -70,6 +69,7 @@ class DamagedRun extends Error {
   }
 }
 
+/** The HistoryError for a damaged run or a file SQLite cannot read, or undefined when the error means something else. */
 function corruption(error: unknown, path: string): HistoryError | undefined {
   if (error instanceof DamagedRun) {
     return new HistoryError(

@@ -8,10 +8,9 @@ import type {
   PortMapping,
   Service,
 } from '../model.js';
-import { exposedDockerSocket } from '../preflight/project-refs.js';
 import { orderWaves } from './dependency-graph.js';
 import { OWNER_LABEL, RUN_LABEL, SERVICE_LABEL, STACK_LABEL } from './labels.js';
-import { type HostAccess, isHostCapability, isHostDev, isHostProc, liftsConfinement } from './refuse-host-access.js';
+import { bindHostAccess, type HostAccess, isHostCapability, liftsConfinement } from './refuse-host-access.js';
 
 export type PullPolicy = 'always' | 'missing' | 'never';
 
@@ -164,7 +163,8 @@ function planContainer(service: Service, ctx: PlanContext): PlannedContainer {
 
   const aliases = [service.name, ...(service.containerName ? [service.containerName] : [])];
   const networkMode = networkModeFor(service, ctx);
-  const isolated = isolatedNetworkMode(service, ctx.project, ctx.options);
+  // A network_mode that networkModeFor could not honour (it returned none) is the isolated case.
+  const isolated = service.networkMode !== undefined && networkMode.networkMode === undefined;
   const serviceNetworks = isolated ? { [ISOLATED_NETWORK_KEY]: { aliases: [] } } : service.networks;
   const networks = Object.entries(serviceNetworks as Service['networks'])
     .sort(([a, na], [b, nb]) => (nb.priority ?? 0) - (na.priority ?? 0) || a.localeCompare(b))
@@ -241,11 +241,12 @@ function hostAccessFor(service: Service, ctx: PlanContext) {
     return allowed(access);
   };
   const mounts = service.mounts.filter((m) => {
-    if (m.type !== 'bind' || m.source === undefined) return true;
-    if (exposedDockerSocket(m.source) !== undefined) return grant('docker-socket', `Docker socket bind ${m.source}`);
-    if (isHostProc(m.source)) return grant('host-pid', `bind of the host's ${m.source}`);
-    if (isHostDev(m.source)) return grant('devices', `bind of the host's ${m.source}`);
-    return true;
+    const access = m.type === 'bind' && m.source !== undefined ? bindHostAccess(m.source) : undefined;
+    if (access === undefined) return true;
+    return grant(
+      access,
+      access === 'docker-socket' ? `Docker socket bind ${m.source}` : `bind of the host's ${m.source}`,
+    );
   });
   const escalating = service.capAdd.some(isHostCapability) || service.securityOpt.some(liftsConfinement);
   const keepEscalation = escalating && grant('privileged', 'host capabilities and unconfined security_opt');

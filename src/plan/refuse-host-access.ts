@@ -62,9 +62,11 @@ function uses(service: Service): HostAccessUse[] {
   if (service.networkMode === 'host')
     add('host-network', 'network_mode', "network_mode: host shares the host's network");
   if (service.pid === 'host') add('host-pid', 'pid', 'pid: host shows the container every process of the host');
-  const procBinds = service.mounts.flatMap((m) =>
-    m.type === 'bind' && m.source !== undefined && isHostProc(m.source) ? [m.source] : [],
-  );
+  const bindsGiving = (access: HostAccess) =>
+    service.mounts.flatMap((m) =>
+      m.type === 'bind' && m.source !== undefined && bindHostAccess(m.source) === access ? [m.source] : [],
+    );
+  const procBinds = bindsGiving('host-pid');
   if (procBinds.length > 0)
     add(
       'host-pid',
@@ -90,16 +92,12 @@ function uses(service: Service): HostAccessUse[] {
       `security_opt ${unconfined.join(', ')} lifts the host's confinement of the container`,
     );
   }
-  const devBinds = service.mounts.flatMap((m) =>
-    m.type === 'bind' && m.source !== undefined && isHostDev(m.source) ? [m.source] : [],
-  );
+  const devBinds = bindsGiving('devices');
   if (devBinds.length > 0) add('devices', 'volumes', `binds ${devBinds.join(', ')}: host devices in the container`);
   if (service.devices.length > 0) {
     add('devices', 'devices', `devices ${service.devices.join(', ')} pass host devices into the container`);
   }
-  const sockets = service.mounts.flatMap((m) =>
-    m.type === 'bind' && m.source !== undefined && exposedDockerSocket(m.source) !== undefined ? [m.source] : [],
-  );
+  const sockets = bindsGiving('docker-socket');
   if (sockets.length > 0) {
     add(
       'docker-socket',
@@ -110,14 +108,16 @@ function uses(service: Service): HostAccessUse[] {
   return found;
 }
 
-/** A bind source inside the host's /dev: its device nodes, /dev/shm and /dev/pts, shared with the host. */
-export function isHostDev(source: string): boolean {
-  return source === '/dev' || source.startsWith('/dev/');
-}
-
-/** A bind source inside the host's /proc (its processes, their environments and root directories). */
-export function isHostProc(source: string): boolean {
-  return source === '/proc' || source.startsWith('/proc/');
+/**
+ * The host access a bind source amounts to, if any: the engine's socket or data (`docker-socket`), the host's
+ * /proc with every process (`host-pid`), or its /dev with device nodes, /dev/shm and /dev/pts (`devices`).
+ */
+export function bindHostAccess(source: string): HostAccess | undefined {
+  if (exposedDockerSocket(source) !== undefined) return 'docker-socket';
+  const inside = (dir: string) => source === dir || source.startsWith(`${dir}/`);
+  if (inside('/proc')) return 'host-pid';
+  if (inside('/dev')) return 'devices';
+  return undefined;
 }
 
 /**

@@ -15,7 +15,8 @@ const HTML = 'text/html; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 const html = (body: string, status = 200): RouteResponse => ({ status, contentType: HTML, body });
-const json = (value: unknown, status = 200): RouteResponse => ({
+/** A JSON answer, as every /api/ route gives one. */
+export const json = (value: unknown, status = 200): RouteResponse => ({
   status,
   contentType: JSON_TYPE,
   body: `${JSON.stringify(value, null, 2)}\n`,

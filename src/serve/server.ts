@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { InputError } from '../errors.js';
 import { openHistory } from '../history/history-store.js';
 import { renderMessagePage } from './pages.js';
-import { type RouteResponse, route } from './routes.js';
+import { json, type RouteResponse, route } from './routes.js';
 
 export interface ServeOptions {
   host: string;
@@ -90,7 +90,7 @@ function handle(req: IncomingMessage, res: ServerResponse, options: ServeOptions
     options.onError?.(`${req.method} ${pathname}: ${message}`);
     // API clients and scrapers get JSON (or plain text for /metrics) they can parse, not an HTML page.
     const answer: RouteResponse = pathname.startsWith('/api/')
-      ? { status: 500, contentType: 'application/json', body: `${JSON.stringify({ error: message })}\n` }
+      ? json({ error: message }, 500)
       : pathname === '/metrics'
         ? { status: 500, contentType: 'text/plain; charset=utf-8', body: `# history unavailable: ${message}\n` }
         : page(500, 'History unavailable', message);
